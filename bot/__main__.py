@@ -1,0 +1,75 @@
+"""Command line: ``python -m bot parse [MESSAGE]``.
+
+With a message argument, prints one JSON object. Without, reads one message per
+line from standard input and prints exactly one JSON object per input line, in
+order; a line that cannot be parsed yields ``{"line": n, "error": ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO, Dict, Optional, TextIO
+
+
+def _emit(obj: Dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def parse_one(parser: Any, text: str) -> Dict[str, Any]:
+    from bot.nlu.parser import ParseError
+
+    try:
+        return parser.parse(text)
+    except ParseError as e:
+        return {"text": text[:200], "error": str(e)}
+    except Exception as e:  # a broken message must never stop a batch
+        return {"text": text[:200], "error": f"internal error: {type(e).__name__}: {e}"}
+
+
+def run_batch(parser: Any, stream: BinaryIO, out: TextIO) -> int:
+    errors = 0
+    for number, raw in enumerate(stream, start=1):
+        raw = raw.rstrip(b"\r\n")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            _emit({"line": number, "error": f"invalid UTF-8 at byte {e.start}"}, out)
+            errors += 1
+            continue
+        result = parse_one(parser, text)
+        result["line"] = number
+        errors += "error" in result
+        _emit(result, out)
+    return errors
+
+
+def main(argv: Optional[list] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="parse buyer messages with the trained model")
+    p.add_argument("message", nargs="?", help="one message; omit to read lines from stdin")
+    p.add_argument("--model", type=Path, help="model .tar.gz (default: newest in models/)")
+    args = ap.parse_args(argv)
+
+    from bot.nlu.parser import NLUParser
+
+    try:
+        parser = NLUParser(args.model)
+    except (FileNotFoundError, RuntimeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+    if args.message is not None:
+        result = parse_one(parser, args.message)
+        _emit(result, sys.stdout)
+        return 1 if "error" in result else 0
+    run_batch(parser, sys.stdin.buffer, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
