@@ -12,11 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
-from bot.nlu.numbers import CN_DIGITS, CN_NUMERAL_CHARS, height_cm, parse_number
+from bot.nlu.numbers import CN_DIGITS, height_cm, parse_number
 
-CN = "[" + CN_NUMERAL_CHARS + "]"
-NUM = r"(?:\d+(?:\.\d+)?|" + CN + "+)"
 CN_DIGIT = "[" + "".join(CN_DIGITS) + "]"
+_D = "[一二两三四五六七八九]"
+# A well-formed Chinese number: 一百二十 / 一百零五 / 一百五 / 三十五 / 十 / 五, 点 decimals, 半.
+CN_NUMBER = (
+    "(?:" + _D + "千(?:" + _D + "百)?|" + _D + "百(?:零?" + _D + "十?" + _D + "?)?|"
+    + _D + "?十" + _D + "?|" + _D + ")(?:点" + CN_DIGIT + "+)?半?"
+)
+NUM = r"(?:\d+(?:\.\d+)?|" + CN_NUMBER + ")"
 
 
 @dataclass

@@ -20,7 +20,7 @@ _REPEAT_RE = re.compile("([" + re.escape(_REPEATABLE) + r"])\1+")
 _EMOJI_JOINERS = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 # A run of the same emoji: keep one.
 _EMOJI_RUN = re.compile(r"([\U0001F000-\U0001FAFF\u2600-\u27BF])\1+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200c\u2028\u2029\ufeff]")
 
 
 def _fullwidth_to_halfwidth(text: str) -> str:

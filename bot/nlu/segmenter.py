@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 import jieba
 
@@ -48,6 +48,11 @@ class Segmenter:
             if key not in _CACHE:
                 _CACHE[key] = cls(dictionary_dir, hmm)
             return _CACHE[key]
+
+    def add_words(self, words: Iterable[str], freq: int = 80000) -> None:
+        for word in words:
+            self._jieba.add_word(word, freq)
+            self.user_words.append(word)
 
     def tokenize(self, text: str) -> Iterator[Tuple[str, int]]:
         for word, start, _end in self._jieba.tokenize(text, HMM=self.hmm):

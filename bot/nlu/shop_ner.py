@@ -91,8 +91,11 @@ class ShopNER:
                  segmenter: Optional[Segmenter] = None) -> None:
         self.patterns = patterns
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        if segmenter is not None:
-            self.nlp.tokenizer.jieba_seg = _JiebaAdapter(segmenter)
+        if segmenter is None:
+            # Phrase patterns are tokenized like messages are: each is one jieba word.
+            segmenter = Segmenter()
+            segmenter.add_words(p["pattern"] for p in patterns if isinstance(p["pattern"], str))
+        self.nlp.tokenizer.jieba_seg = _JiebaAdapter(segmenter)
         ruler = self.nlp.add_pipe(
             "entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True}
         )

@@ -1,0 +1,56 @@
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+RASA    := $(VENV)/bin/rasa
+MODEL   := models/nlu.tar.gz
+export OMP_NUM_THREADS ?= 1
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONWARNINGS ?= ignore
+# Rasa 3.6 runs on Python 3.8-3.10; these machines carry 3.10.13 under pyenv.
+PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/python3.10 || command -v python3.10)
+
+MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/jieba/*.txt bot/nlu/*.py)
+
+.PHONY: help setup train test test-fast eval compare bench lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements.lock
+	@test -x "$(PYTHON310)" || { echo "error: Python 3.10 not found (install it with pyenv: pyenv install 3.10.13)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25"
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed ## Create .venv (Python 3.10) and install pinned dependencies
+
+$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+	$(PY) scripts/build_lookups.py --check
+	$(RASA) train nlu --config config.yml --nlu data/nlu --out models --fixed-model-name nlu
+	@touch $@
+
+train: $(MODEL) ## Train the NLU model into models/ (only when data or code changed)
+
+test: $(MODEL) ## Set up what is missing, train, and run the whole test suite
+	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.installed ## Unit tests that need no trained model
+	$(PY) -m pytest -q -m "not model"
+
+eval: $(MODEL) ## Held-out test, 5-fold cross-validation and real buyer turns; writes results/
+	$(PY) scripts/evaluate.py
+
+compare: $(VENV)/.installed ## Compare candidate classifiers (bench/configs/*.yml) on accuracy and speed
+	$(PY) bench/compare_classifiers.py
+
+bench: $(MODEL) ## Parse latency, throughput, training time and memory, as a table
+	$(PY) bench/parse_bench.py
+
+lint: $(VENV)/.installed ## ruff
+	$(VENV)/bin/ruff check bot actions api tests bench scripts
+
+clean: ## Remove models and results (keeps .venv)
+	rm -rf models results .rasa
