@@ -6,6 +6,8 @@ PY      := $(VENV)/bin/python
 RASA    := $(VENV)/bin/rasa
 MODEL   := models/nlu.tar.gz
 export OMP_NUM_THREADS ?= 1
+# Rasa caches component outputs keyed by config, not code: never reuse them.
+export RASA_MAX_CACHE_SIZE ?= 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore
 # Rasa 3.6 runs on Python 3.8-3.10; these machines carry 3.10.13 under pyenv.

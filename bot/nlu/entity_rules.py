@@ -119,12 +119,19 @@ def _amount(text: str) -> Iterator[RuleMatch]:
         yield RuleMatch("amount", m.start(), m.end(), {"yuan": value})
 
 
+def _courier_before_kuaidi(text: str) -> Iterator[RuleMatch]:
+    """Courier names that are ordinary words alone: 天天 only counts before 快递."""
+    for m in re.finditer(r"天天(?=快递)", text):
+        yield RuleMatch("courier", m.start(), m.end(), {"canonical": "天天"})
+
+
 RULES: List[Callable[[str], Iterator[RuleMatch]]] = [
     _digits_run,
     _weight,
     _height,
     _size,
     _amount,
+    _courier_before_kuaidi,
 ]
 
 

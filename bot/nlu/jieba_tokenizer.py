@@ -14,6 +14,7 @@ Differences from Rasa's component, each fixing a known trap:
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -31,6 +32,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.segmenter import Segmenter
 
 logger = logging.getLogger(__name__)
+_DIGITS = re.compile(r"[0-9]")
+
+
+def word_shape(word: str) -> str:
+    """Lower-case, with every ASCII digit replaced by 0: "iPhone15" -> "iphone00"."""
+    return _DIGITS.sub("0", word.lower())
 
 
 @DefaultV1Recipe.register(
@@ -58,6 +65,9 @@ class ShopJiebaTokenizer(Tokenizer):
             "intent_split_symbol": "_",
             "token_pattern": None,
             "prefix_separator_symbol": None,
+            # Featurize digits by shape (lemma "165" -> "000"), so n-gram features learn
+            # "a 12-digit item number" or "a 3-digit number", not particular digits.
+            "digit_shapes": True,
             # Add the tokens to the parse output (for people reviewing parses).
             "output_tokens": True,
         }
@@ -144,5 +154,8 @@ class ShopJiebaTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute) or ""
-        tokens = [Token(word, start) for word, start in self.segmenter.tokenize(text)]
+        tokens = [
+            Token(word, start, lemma=word_shape(word) if self._config["digit_shapes"] else None)
+            for word, start in self.segmenter.tokenize(text)
+        ]
         return self._apply_token_pattern(tokens)

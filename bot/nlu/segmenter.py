@@ -9,6 +9,7 @@ instance per dictionary directory and leave the global one alone.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
@@ -19,6 +20,7 @@ jieba.setLogLevel(logging.WARNING)
 
 _CACHE: Dict[Tuple[Optional[str], bool], "Segmenter"] = {}
 _LOCK = threading.Lock()
+_LETTERS_THEN_DIGITS = re.compile(r"(?<=[A-Za-z])(?=[0-9])")
 
 
 def dictionary_files(directory: Path) -> List[Path]:
@@ -56,8 +58,15 @@ class Segmenter:
 
     def tokenize(self, text: str) -> Iterator[Tuple[str, int]]:
         for word, start, _end in self._jieba.tokenize(text, HMM=self.hmm):
-            if word.strip():
-                yield word, start
+            if not word.strip():
+                continue
+            # jieba keeps ASCII runs whole: split "170cm65" / "iPhone15" where letters
+            # are followed by digits, so a height and a weight are separate tokens.
+            offset = 0
+            for part in _LETTERS_THEN_DIGITS.split(word):
+                if part:
+                    yield part, start + offset
+                    offset += len(part)
 
     def words(self, text: str) -> List[str]:
         return [word for word, _ in self.tokenize(text)]

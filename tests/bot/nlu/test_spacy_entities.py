@@ -55,7 +55,7 @@ def spans(pipeline: Any, text: str) -> List[Tuple[str, str]]:
         ("１６５ｃｍ　５５ｋｇ　ＸＬ可以吗", [("height", "１６５ｃｍ"), ("weight", "５５ｋｇ"),
                                          ("size", "ＸＬ")]),
         ("便宜10块钱呗", [("amount", "10块钱")]),
-        ("吉林市能到吗", [("location", "吉林市")]),
+        ("吉林市能到吗", [("location", "吉林")]),
         ("天天用的面霜", []),
     ],
 )
