@@ -97,7 +97,7 @@ def main() -> int:
         ("training wall time (rasa train nlu)",
          "skipped" if train_s is None else f"{train_s:.0f} s", "≤ 180 s"),
     ]
-    print(f"| measure | value | target |\n|---|---:|---|")
+    print("| measure | value | target |\n|---|---:|---|")
     for name, value, target in rows:
         print(f"| {name} | {value} | {target} |")
     return 0

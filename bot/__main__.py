@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Dict, Optional, TextIO
+from typing import Any, BinaryIO, Dict, TextIO
 
 
 def _emit(obj: Dict[str, Any], out: TextIO) -> None:
@@ -47,7 +47,7 @@ def run_batch(parser: Any, stream: BinaryIO, out: TextIO) -> int:
     return errors
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("parse", help="parse buyer messages with the trained model")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List
 
 from bot.nlu.numbers import CN_DIGITS, height_cm, parse_number
 
@@ -41,7 +41,7 @@ def _id_checksum_ok(number: str) -> bool:
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     if not (1900 <= year <= 2030 and 1 <= month <= 12 and 1 <= day <= 31):
         return False
-    total = sum(int(d) * w for d, w in zip(number[:17], weights))
+    total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
     return codes[total % 11] == number[17].upper()
 
 
@@ -143,7 +143,7 @@ def find_all(text: str) -> List[RuleMatch]:
     return matches
 
 
-def canonical_size(text: str) -> Optional[str]:
+def canonical_size(text: str) -> str | None:
     for match in _size(text):
         return str(match.info["size"])
     return None

@@ -17,14 +17,14 @@ import logging
 import re
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -47,15 +47,15 @@ class ShopJiebaTokenizer(Tokenizer):
     """Jieba tokenizer with a persisted shop-term dictionary directory."""
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> List[str] | None:
         return ["zh"]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["jieba"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             # Directory of jieba user-dictionary files (``word [freq] [tag]`` lines).
             "dictionary_path": None,
@@ -74,7 +74,7 @@ class ShopJiebaTokenizer(Tokenizer):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         segmenter: Segmenter,
@@ -87,11 +87,11 @@ class ShopJiebaTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ShopJiebaTokenizer":
+    ) -> ShopJiebaTokenizer:
         config = {**cls.get_default_config(), **config}
         path = config["dictionary_path"]
         if path is not None and not Path(path).is_dir():
@@ -119,12 +119,12 @@ class ShopJiebaTokenizer(Tokenizer):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "ShopJiebaTokenizer":
+    ) -> ShopJiebaTokenizer:
         """Reads the dictionary directory back from the model, not the source tree."""
         config = {**cls.get_default_config(), **config}
         segmenter = Segmenter(None, hmm=config["hmm"])
@@ -152,7 +152,7 @@ class ShopJiebaTokenizer(Tokenizer):
                 )
         return messages
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text = message.get(attribute) or ""
         tokens = [
             Token(word, start, lemma=word_shape(word) if self._config["digit_shapes"] else None)

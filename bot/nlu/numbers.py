@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "点半"
 
 
-def parse_cn_integer(text: str) -> Optional[int]:
+def parse_cn_integer(text: str) -> int | None:
     """一百二十 → 120, 十五 → 15, 两百 → 200, 一二零 → 120 (digit by digit)."""
     if not text:
         return None
@@ -38,7 +36,7 @@ def parse_cn_integer(text: str) -> Optional[int]:
     return total + section + (digit or 0)
 
 
-def parse_number(text: str) -> Optional[float]:
+def parse_number(text: str) -> float | None:
     """Arabic or Chinese number, with 点 or . decimals and 半 (= .5)."""
     text = text.strip()
     if not text:
@@ -59,7 +57,7 @@ def parse_number(text: str) -> Optional[float]:
     return None if value is None else value + half
 
 
-def height_cm(metres: str, rest: str) -> Optional[float]:
+def height_cm(metres: str, rest: str) -> float | None:
     """一米六五 / 1米65 / 1米7 → centimetres (metres part, the part after 米)."""
     m = parse_number(metres)
     if m is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 MAX_CHARS = 2000
 DEFAULT_MODELS_DIR = Path(os.environ.get("SHOP_MODELS_DIR", "models"))
@@ -51,7 +51,7 @@ def _quiet() -> None:
 class NLUParser:
     """A loaded model. ``parse`` returns intent, ranking, entities and jieba tokens."""
 
-    def __init__(self, model_path: Optional[Path] = None) -> None:
+    def __init__(self, model_path: Path | None = None) -> None:
         _quiet()
         from rasa.core.agent import Agent
 

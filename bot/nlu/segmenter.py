@@ -12,13 +12,13 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Tuple
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
 
-_CACHE: Dict[Tuple[Optional[str], bool], "Segmenter"] = {}
+_CACHE: Dict[Tuple[str | None, bool], Segmenter] = {}
 _LOCK = threading.Lock()
 _LETTERS_THEN_DIGITS = re.compile(r"(?<=[A-Za-z])(?=[0-9])")
 
@@ -31,7 +31,7 @@ def dictionary_files(directory: Path) -> List[Path]:
 class Segmenter:
     """Segments text into ``(word, start)`` pairs; whitespace never becomes a token."""
 
-    def __init__(self, dictionary_dir: Optional[Path] = None, hmm: bool = False) -> None:
+    def __init__(self, dictionary_dir: Path | None = None, hmm: bool = False) -> None:
         self.hmm = hmm
         self.dictionary_dir = dictionary_dir
         self._jieba = jieba.Tokenizer()
@@ -43,7 +43,7 @@ class Segmenter:
                 self.user_words.extend(_words_of(path))
 
     @classmethod
-    def shared(cls, dictionary_dir: Optional[Path] = None, hmm: bool = False) -> "Segmenter":
+    def shared(cls, dictionary_dir: Path | None = None, hmm: bool = False) -> Segmenter:
         """One segmenter per (dictionary directory, hmm) in this process."""
         key = (str(dictionary_dir) if dictionary_dir else None, hmm)
         with _LOCK:

@@ -16,7 +16,7 @@ every entity starts and ends on a jieba token boundary.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 import spacy
 from spacy.language import Language
@@ -88,7 +88,7 @@ class ShopNER:
     """A spaCy ``zh`` pipeline that finds shop entities in jieba-segmented text."""
 
     def __init__(self, patterns: List[Dict[str, Any]],
-                 segmenter: Optional[Segmenter] = None) -> None:
+                 segmenter: Segmenter | None = None) -> None:
         self.patterns = patterns
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         if segmenter is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -40,7 +40,7 @@ class SpacyShopEntityExtractor(GraphComponent, EntityExtractorMixin):
     """order_id, location, height, weight, size, courier, amount, phone, id_number."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             # Directory of jieba dictionary files; lines tagged courier/location
             # become EntityRuler phrase patterns.
@@ -50,11 +50,11 @@ class SpacyShopEntityExtractor(GraphComponent, EntityExtractorMixin):
         }
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> List[str] | None:
         return ["zh"]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["spacy", "jieba"]
 
     @classmethod
@@ -63,7 +63,7 @@ class SpacyShopEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         patterns: List[Dict[str, Any]],
@@ -77,11 +77,11 @@ class SpacyShopEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SpacyShopEntityExtractor":
+    ) -> SpacyShopEntityExtractor:
         return cls(config, model_storage, resource, [])
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -104,12 +104,12 @@ class SpacyShopEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SpacyShopEntityExtractor":
+    ) -> SpacyShopEntityExtractor:
         patterns: List[Dict[str, Any]] = []
         try:
             with model_storage.read_from(resource) as directory:

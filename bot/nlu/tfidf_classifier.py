@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -44,7 +44,7 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
         return [Featurizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "C": 10.0,
             "max_iter": 2000,
@@ -54,17 +54,17 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
             "ranking_length": LABEL_RANKING_LENGTH,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, pipeline: Optional[Pipeline] = None) -> None:
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
+                 resource: Resource, pipeline: Pipeline | None = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.pipeline = pipeline
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage,
                resource: Resource, execution_context: ExecutionContext
-               ) -> "TfidfLogRegClassifier":
+               ) -> TfidfLogRegClassifier:
         return cls(config, model_storage, resource)
 
     @staticmethod
@@ -101,7 +101,7 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
         probabilities = self.pipeline.predict_proba(self._features(messages))
         classes = self.pipeline.classes_
         limit = self.config["ranking_length"]
-        for message, probs in zip(messages, probabilities):
+        for message, probs in zip(messages, probabilities, strict=True):
             order = np.argsort(-probs)
             ranking = [{"name": str(classes[i]), "confidence": float(probs[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -115,8 +115,8 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
                 pickle.dump(self.pipeline, f)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfLogRegClassifier":
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> TfidfLogRegClassifier:
         # The model file is written by this component during training; models are
         # trusted artefacts of this project (like Rasa's own pickled components).
         with model_storage.read_from(resource) as directory:

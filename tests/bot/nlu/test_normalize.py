@@ -26,7 +26,8 @@ def test_normalize(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["１６５ｃｍ", "請問這個還有貨嗎！！", "👍🏻👍🏻", "在吗～～～???", "我想买 iPhone 12 🤭", "\u200b你好\ufeff"],
+    ["１６５ｃｍ", "請問這個還有貨嗎！！", "👍🏻👍🏻", "在吗～～～???", "我想买 iPhone 12 🤭",
+     "\u200b你好\ufeff"],
 )
 def test_normalize_preserves_length_so_entity_offsets_stay_valid(text: str) -> None:
     assert len(normalize(text)) == len(text)
