@@ -50,6 +50,9 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
             "max_iter": 2000,
             "sublinear_tf": True,
             "class_weight": "balanced",
+            # Multiply the balanced weight of some intents, e.g. {nlu_fallback: 0.5}
+            # to fall back only when a message is clearly out of scope.
+            "class_weight_factors": {},
             "random_state": 42,
             "ranking_length": LABEL_RANKING_LENGTH,
         }
@@ -84,11 +87,18 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
             return self._resource
         X = self._features(examples)
         y = [e.get(INTENT) for e in examples]
+        class_weight = self.config["class_weight"]
+        if class_weight == "balanced" and self.config["class_weight_factors"]:
+            labels, counts = np.unique(y, return_counts=True)
+            balanced = len(y) / (len(labels) * counts)
+            factors = self.config["class_weight_factors"]
+            class_weight = {str(label): float(w) * float(factors.get(str(label), 1.0))
+                            for label, w in zip(labels, balanced, strict=True)}
         self.pipeline = Pipeline([
             ("tfidf", TfidfTransformer(sublinear_tf=self.config["sublinear_tf"])),
             ("clf", LogisticRegression(
                 C=self.config["C"], max_iter=self.config["max_iter"],
-                class_weight=self.config["class_weight"],
+                class_weight=class_weight,
                 random_state=self.config["random_state"])),
         ])
         self.pipeline.fit(X, y)
