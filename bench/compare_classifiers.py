@@ -68,7 +68,7 @@ def accuracy_at(rows: List[Dict[str, Any]], threshold: float) -> Tuple[float, fl
 def heldout_rows() -> List[Dict[str, Any]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(ROOT / "data/test/test_nlu.yml"))
+    data = load_data(str(ROOT / "data/test"))
     return [{"text": m.get("text"), "intent": m.get("intent")} for m in data.intent_examples]
 
 

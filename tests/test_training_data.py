@@ -32,7 +32,7 @@ def train(root: Path) -> TrainingData:
 
 @pytest.fixture(scope="module")
 def heldout(root: Path) -> TrainingData:
-    return load_data(str(root / "data" / "test" / "test_nlu.yml"))
+    return load_data(str(root / "data" / "test"))
 
 
 def test_domain_lists_exactly_the_contract_intents(root: Path) -> None:

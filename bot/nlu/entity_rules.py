@@ -38,18 +38,39 @@ def _id_checksum_ok(number: str) -> bool:
     codes = "10X98765432"
     if not re.fullmatch(r"\d{17}[\dXx]", number):
         return False
-    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
-    if not (1900 <= year <= 2030 and 1 <= month <= 12 and 1 <= day <= 31):
+    if not _birth_date_ok(number):
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
     return codes[total % 11] == number[17].upper()
 
 
+def _birth_date_ok(number: str) -> bool:
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    return 1900 <= year <= 2030 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+_ID_CONTEXT = re.compile(r"身份证|证件|实名|清关|身份")
+
+
+def _is_id_number(number: str, before: str) -> bool:
+    """An 18-character ID: valid check digit, or a birth date plus an X or an ID word nearby.
+
+    Masking errs on the side of privacy: a mistyped check digit still counts
+    when the buyer says it is an ID number.
+    """
+    if len(number) != 18 or not re.fullmatch(r"\d{17}[\dXx]", number):
+        return False
+    if _id_checksum_ok(number):
+        return True
+    return _birth_date_ok(number) and (
+        number[-1] in "Xx" or _ID_CONTEXT.search(before) is not None)
+
+
 def _digits_run(text: str) -> Iterator[RuleMatch]:
-    """Long digit runs: ID numbers (valid checksum), phones, order numbers."""
+    """Long digit runs: ID numbers, phones, order numbers."""
     for m in re.finditer(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{11,20})(?![0-9A-Za-z])", text):
         s = m.group(1)
-        if len(s) == 18 and _id_checksum_ok(s):
+        if _is_id_number(s, text[max(0, m.start(1) - 12):m.start(1)]):
             yield RuleMatch("id_number", m.start(1), m.end(1))
         elif len(s) == 11 and re.fullmatch(r"1[3-9]\d{9}", s):
             yield RuleMatch("phone", m.start(1), m.end(1), {"digits": s})
@@ -103,6 +124,9 @@ def _size(text: str) -> Iterator[RuleMatch]:
         yield RuleMatch("size", m.start(), m.end(), {"size": m.group(1).upper()})
     for m in re.finditer(r"(?<![\d.])(\d{2,3}(?:\.5)?)\s*(码|号)", text):
         yield RuleMatch("size", m.start(), m.end(), {"size": m.group(1)})
+    # Bra sizes: 75B, 80C
+    for m in re.finditer(r"(?<![0-9A-Za-z])((?:6[5-9]|[7-9][05]|100)[A-Ga-g])(?![A-Za-z])", text):
+        yield RuleMatch("size", m.start(), m.end(), {"size": m.group(1).upper()})
     for m in re.finditer(r"均码|加大码|大码|小码|中码", text):
         yield RuleMatch("size", m.start(), m.end(), {"size": m.group(0)})
 
@@ -110,13 +134,16 @@ def _size(text: str) -> Iterator[RuleMatch]:
 def _amount(text: str) -> Iterator[RuleMatch]:
     for m in re.finditer(r"[¥￥]\s*(\d+(?:\.\d+)?)", text):
         yield RuleMatch("amount", m.start(), m.end(), {"yuan": float(m.group(1))})
-    for m in re.finditer(r"(" + NUM + r")\s*(块钱|块|元|rmb|RMB|毛钱|毛)", text):
+    for m in re.finditer(r"(" + NUM + r")(多)?\s*(块钱|块|元|rmb|RMB|毛钱|毛)", text):
         value = parse_number(m.group(1))
         if value is None:
             continue
-        if m.group(2).startswith("毛"):
+        if m.group(3).startswith("毛"):
             value /= 10
-        yield RuleMatch("amount", m.start(), m.end(), {"yuan": value})
+        info: Dict[str, Any] = {"yuan": value}
+        if m.group(2):
+            info["more_than"] = True  # 三百多块: over 300
+        yield RuleMatch("amount", m.start(), m.end(), info)
 
 
 def _courier_before_kuaidi(text: str) -> Iterator[RuleMatch]:

@@ -29,6 +29,13 @@ def test_heldout_macro_f1_at_least_090_and_no_intent_below_080(root: Path, parse
     assert weak == {}
 
 
+def test_out_of_scope_messages_mostly_fall_back(root: Path, parser: Any) -> None:
+    data = load_data(str(root / "data" / "test" / "test_out_of_scope.yml"))
+    texts = [m.get("text") for m in data.intent_examples]
+    caught = sum(parser.parse(t)["intent"] == "nlu_fallback" for t in texts)
+    assert caught / len(texts) >= 0.6, f"{caught}/{len(texts)}"
+
+
 def test_real_buyer_turns_accuracy_at_least_080(root: Path, parser: Any) -> None:
     path = root.parent / "shared" / "eval" / "ecd_dev.jsonl"
     if not path.exists():
