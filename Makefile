@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train test test-fast eval compare bench lint clean
+.PHONY: help setup train run test test-fast eval compare bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	@touch $@
 
 train: $(MODEL) ## Train the NLU model into models/ (only when data or code changed)
+
+run: $(MODEL) ## Set up what is missing, train, then parse buyer messages typed one per line
+	@echo "Type a buyer message per line (Ctrl-D to quit); each line prints the parse as JSON."
+	$(PY) -m bot parse
 
 test: $(MODEL) ## Set up what is missing, train, and run the whole test suite
 	$(PY) -m pytest -q
