@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Dict, TextIO
+from typing import Any, BinaryIO, Dict, Optional, TextIO
 
 
 def _emit(obj: Dict[str, Any], out: TextIO) -> None:
@@ -47,13 +47,37 @@ def run_batch(parser: Any, stream: BinaryIO, out: TextIO) -> int:
     return errors
 
 
-def main(argv: list | None = None) -> int:
+def demo_data(url: Optional[str]) -> int:
+    from bot.store.db import database_url, make_engine, migrate, session_factory, session_scope
+    from bot.store.demo import DEMO_STATES, SHOPS, load_demo
+
+    url = url or database_url()
+    try:
+        migrate(url)
+        with session_scope(session_factory(make_engine(url))) as session:
+            counts = load_demo(session)
+    except Exception as e:  # a clear message, not a traceback
+        print(f"error: could not load demo data into {url}: {e}", file=sys.stderr)
+        return 2
+    print(f"demo data loaded into {url}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("demo buyers (use as metadata.buyer_id):")
+    for shop in SHOPS:
+        for state, what in DEMO_STATES.items():
+            print(f"  {shop}-{state:<24} {what}")
+    return 0
+
+
+def main(argv: Optional[list] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("parse", help="parse buyer messages with the trained model")
     p.add_argument("message", nargs="?", help="one message; omit to read lines from stdin")
     p.add_argument("--model", type=Path, help="model .tar.gz (default: newest in models/)")
+    d = sub.add_parser("demo-data", help="create/upgrade the order store and load the demo shops")
+    d.add_argument("--database-url", help="default: $DATABASE_URL or SQLite in var/shop.db")
     args = ap.parse_args(argv)
+    if args.command == "demo-data":
+        return demo_data(args.database_url)
 
     from bot.nlu.parser import NLUParser
 

@@ -1,0 +1,49 @@
+"""Shop-scoped reads of the order store. Every query takes the shop id: an agent
+of one shop can never reach another shop's buyers or orders through them."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.store.models import OPEN_STATUSES, Buyer, Order, Product, Shipment
+
+_ORDER_LOAD = (
+    selectinload(Order.items),
+    selectinload(Order.shipments).selectinload(Shipment.events),
+    selectinload(Order.after_sales),
+    selectinload(Order.flags),
+)
+
+
+def find_order(session: Session, shop_id: str, order_id: str) -> Optional[Order]:
+    stmt = (select(Order).where(Order.shop_id == shop_id, Order.id == order_id)
+            .options(*_ORDER_LOAD))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def buyer_orders(session: Session, shop_id: str, buyer_id: str,
+                 open_only: bool = False) -> List[Order]:
+    """The buyer's orders in this shop, newest first."""
+    stmt = select(Order).where(Order.shop_id == shop_id, Order.buyer_id == buyer_id)
+    if open_only:
+        stmt = stmt.where(Order.status.in_(OPEN_STATUSES))
+    stmt = stmt.order_by(Order.created_at.desc()).options(*_ORDER_LOAD)
+    return list(session.execute(stmt).scalars())
+
+
+def find_buyer(session: Session, shop_id: str, buyer_id: str) -> Optional[Buyer]:
+    stmt = select(Buyer).where(Buyer.shop_id == shop_id, Buyer.id == buyer_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def find_product(session: Session, shop_id: str, item_no: str) -> Optional[Product]:
+    stmt = select(Product).where(Product.shop_id == shop_id, Product.item_no == item_no)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def shop_products(session: Session, shop_id: str) -> List[Product]:
+    stmt = select(Product).where(Product.shop_id == shop_id).order_by(Product.id)
+    return list(session.execute(stmt).scalars())

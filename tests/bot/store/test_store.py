@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.db import make_engine, migrate
+from bot.store.demo import DEMO_STATES, load_demo
+from bot.store.models import Buyer, Order, OrderStatus
+from bot.store.queries import buyer_orders, find_buyer, find_order, shop_products
+from tests.bot.store.conftest import NOW
+
+
+def test_migrations_create_the_schema_from_empty(db_url: str) -> None:
+    migrate(db_url)
+    tables = set(inspect(make_engine(db_url)).get_table_names())
+    assert {"shops", "buyers", "products", "orders", "order_items", "shipments",
+            "shipment_events", "after_sales", "order_flags", "alembic_version"} <= tables
+    migrate(db_url)  # running again is a no-op
+
+
+def test_demo_data_has_every_state_in_both_shops(session: Session) -> None:
+    counts = load_demo(session, now=NOW)
+    session.commit()
+    assert counts["orders"] >= 400
+    for shop in ("wuhan", "shanghai"):
+        states = {o.status for o in session.query(Order).filter_by(shop_id=shop)}
+        assert states == set(OrderStatus)
+        for state in DEMO_STATES:
+            assert find_buyer(session, shop, f"{shop}-{state}") is not None
+
+
+def test_demo_buyers_are_in_their_documented_state(session: Session) -> None:
+    load_demo(session, now=NOW)
+    session.commit()
+    assert buyer_orders(session, "wuhan", "wuhan-none") == []
+    [unpaid] = buyer_orders(session, "wuhan", "wuhan-awaiting_payment")
+    assert unpaid.status == OrderStatus.awaiting_payment and unpaid.paid_at is None
+    [delivered] = buyer_orders(session, "shanghai", "shanghai-delivered_3_days_ago")
+    assert delivered.status == OrderStatus.shipped
+    age = NOW - delivered.delivered_at.replace(tzinfo=delivered.delivered_at.tzinfo or dt.timezone.utc)
+    assert dt.timedelta(days=2.9) < age < dt.timedelta(days=3.1)
+    shipment = delivered.shipments[0]
+    assert shipment.courier and shipment.tracking_no and shipment.events[-1].description == "已签收"
+    [refunding] = buyer_orders(session, "wuhan", "wuhan-refunding")
+    assert refunding.after_sales[0].quality_issue == 1
+    assert refunding.flags[0].note.startswith("袖子处破损")
+    several = buyer_orders(session, "wuhan", "wuhan-several_open", open_only=True)
+    assert {o.status for o in several} == {OrderStatus.paid, OrderStatus.shipped}
+
+
+def test_queries_never_cross_shops(session: Session) -> None:
+    load_demo(session, now=NOW)
+    session.commit()
+    [order] = buyer_orders(session, "wuhan", "wuhan-paid_not_shipped")
+    assert find_order(session, "wuhan", order.id) is not None
+    assert find_order(session, "shanghai", order.id) is None
+    assert buyer_orders(session, "shanghai", "wuhan-paid_not_shipped") == []
+    assert all(p.shop_id == "shanghai" for p in shop_products(session, "shanghai"))
+
+
+def test_demo_data_is_deterministic_and_reloadable(session: Session) -> None:
+    load_demo(session, now=NOW)
+    session.commit()
+    first = sorted(o.id for o in session.query(Order))
+    load_demo(session, now=NOW)
+    session.commit()
+    assert sorted(o.id for o in session.query(Order)) == first
+
+
+def test_foreign_keys_are_enforced(session: Session) -> None:
+    session.add(Buyer(id="x", shop_id="no-such-shop", nick="x"))
+    with pytest.raises(IntegrityError):
+        session.flush()
