@@ -62,7 +62,8 @@ COURIERS = ["中通", "圆通", "韵达", "申通", "顺丰"]
 PLACES = [("湖北", "武汉市洪山区珞喻路"), ("湖北", "宜昌市西陵区"), ("上海", "上海市浦东新区张江路"),
           ("浙江", "杭州市西湖区文三路"), ("江苏", "苏州市工业园区星湖街"), ("北京", "北京市朝阳区望京街"),
           ("广东", "广州市天河区体育西路"), ("新疆", "乌鲁木齐市天山区解放北路"),
-          ("黑龙江", "哈尔滨市南岗区西大直街"), ("四川", "成都市武侯区人民南路"), ("西藏", "拉萨市城关区北京中路"),
+          ("黑龙江", "哈尔滨市南岗区西大直街"), ("四川", "成都市武侯区人民南路"),
+          ("西藏", "拉萨市城关区北京中路"),
           ("山西", "太原市小店区长风街"), ("山东", "青岛市市南区香港中路")]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
 
@@ -120,8 +121,8 @@ class _Builder:
             shipped = created + dt.timedelta(hours=shipped_after_h)
             order.shipped_at = shipped
             courier = self.rng.choice(COURIERS)
-            shipment = Shipment(courier=courier, tracking_no=f"{courier[:1]}{self.rng.randrange(10**11, 10**12)}",
-                                shipped_at=shipped)
+            tracking_no = f"{courier[:1]}{self.rng.randrange(10**11, 10**12)}"
+            shipment = Shipment(courier=courier, tracking_no=tracking_no, shipped_at=shipped)
             shipment.events.append(ShipmentEvent(at=shipped, description="已揽收",
                                                  location=SHOPS[self.shop_id][1].split()[-1]))
             shipment.events.append(ShipmentEvent(at=shipped + dt.timedelta(hours=8),
