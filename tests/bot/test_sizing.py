@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from bot.sizing import recommend
+from bot.store.demo import TOP_CHART
+
+# (height cm, weight 斤, expected size) against the demo 上衣尺码表
+CASES = [
+    (155, 90, "S"),
+    (160, 100, "S"),      # 160 is S's top and M's bottom: the smaller fits
+    (165, 110, "M"),
+    (165, 120, "L"),      # weight says L: the larger of the two
+    (170, 120, "L"),
+    (172, 135, "XL"),
+    (175, 150, "XXL"),
+    (180, 170, "XXXL"),
+    (185, 200, "XXXL"),   # beyond the chart: the largest size
+    (145, 70, "S"),       # below the chart: the smallest size
+    (168, None, "L"),     # height only
+    (None, 140, "XL"),    # weight only
+]
+
+
+@pytest.mark.parametrize("height, weight, size", CASES)
+def test_recommendation_against_the_chart(height: Optional[float], weight: Optional[float],
+                                          size: str) -> None:
+    advice = recommend(TOP_CHART, height, weight)
+    assert advice is not None and advice.size == size
+
+
+def test_the_reason_names_both_measurements_and_the_choice() -> None:
+    advice = recommend(TOP_CHART, 165, 120)
+    assert advice is not None
+    assert advice.reason == "身高165cm对应M，体重120斤对应L，两者不一致时建议选大一码的L"
+
+
+def test_nothing_to_recommend_without_measurements_or_chart() -> None:
+    assert recommend(TOP_CHART, None, None) is None
+    assert recommend([], 165, 110) is None
