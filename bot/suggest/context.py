@@ -1,0 +1,94 @@
+"""What a suggestion is built from: the message, the buyer's order, the shop policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.policy import ShopPolicy
+from bot.store.models import Order, OrderStatus
+from bot.store.queries import buyer_orders, find_order
+
+
+@dataclass
+class Situation:
+    """A situation to answer, the slot values it has, the facts they come from."""
+
+    name: str
+    values: Dict[str, Any] = field(default_factory=dict)
+    facts: List[str] = field(default_factory=list)
+    score: float = 1.0
+
+
+@dataclass
+class Turn:
+    shop_id: str
+    intent: str
+    text: str = ""
+    entities: List[Dict[str, Any]] = field(default_factory=list)
+    buyer_id: Optional[str] = None
+    order_id: Optional[str] = None          # remembered from earlier turns (Rasa slot)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    def entity(self, name: str) -> Optional[Dict[str, Any]]:
+        return next((e for e in self.entities if e.get("entity") == name), None)
+
+    def value(self, name: str) -> Optional[str]:
+        e = self.entity(name)
+        return None if e is None else str(e.get("value"))
+
+
+@dataclass
+class OrderLookup:
+    """The order a turn is about, or why there is none."""
+
+    order: Optional[Order] = None
+    unknown_id: Optional[str] = None         # the buyer gave a number we do not have
+    several: List[Order] = field(default_factory=list)
+    none: bool = False                        # the buyer has no order at all
+    anonymous: bool = False                   # no buyer id and no order number
+
+
+def find_turn_order(session: Session, turn: Turn) -> OrderLookup:
+    given = turn.value("order_id")
+    if given:
+        order = find_order(session, turn.shop_id, given)
+        return OrderLookup(order=order) if order else OrderLookup(unknown_id=given)
+    if turn.order_id:
+        order = find_order(session, turn.shop_id, turn.order_id)
+        if order:
+            return OrderLookup(order=order)
+    if not turn.buyer_id:
+        return OrderLookup(anonymous=True)
+    open_orders = buyer_orders(session, turn.shop_id, turn.buyer_id, open_only=True)
+    if len(open_orders) == 1:
+        return OrderLookup(order=open_orders[0])
+    if len(open_orders) > 1:
+        return OrderLookup(several=open_orders)
+    every = buyer_orders(session, turn.shop_id, turn.buyer_id)
+    return OrderLookup(order=every[0]) if every else OrderLookup(none=True)
+
+
+def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def shop_time(policy: ShopPolicy, value: dt.datetime, with_date: bool = True) -> str:
+    local = aware(value).astimezone(ZoneInfo(policy.timezone))  # type: ignore[union-attr]
+    return local.strftime("%m月%d日%H:%M" if with_date else "%H:%M").lstrip("0")
+
+
+def order_label(order: Order) -> str:
+    return f"{order.id}({OrderStatus(order.status).label})"
+
+
+def ship_deadline(policy: ShopPolicy, order: Order) -> Optional[dt.datetime]:
+    paid = aware(order.paid_at)
+    return None if paid is None else paid + dt.timedelta(hours=policy.ship_within_hours)
