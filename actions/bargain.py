@@ -1,0 +1,10 @@
+"""Suggestions for bargain: see bot/suggest/rules.py for what they are built from."""
+
+from __future__ import annotations
+
+from actions.base import SuggestAction
+
+
+class ActionSuggestBargain(SuggestAction):
+    NAME = "action_suggest_bargain"
+    INTENT = "bargain"

@@ -1,0 +1,78 @@
+"""Shared shape of the suggestion actions: tracker → bot.suggest → custom payload.
+
+Actions stay thin: they read the understood message, the conversation's
+metadata (shop_id, buyer_id, now) and the remembered order number, ask
+``bot.suggest.engine.suggest`` for suggestions, send them as one ``custom``
+message and remember the order number in the ``order_id`` slot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.policy import PolicyError, shop_ids
+from bot.store.runtime import sessions
+from bot.suggest.context import Turn
+from bot.suggest.engine import suggest
+
+DEFAULT_SHOP = "wuhan"  # the demo's first shop, when a client sends no shop_id
+
+
+def _metadata(tracker: Tracker) -> Dict[str, Any]:
+    return dict((tracker.latest_message or {}).get("metadata") or {})
+
+
+def _now(value: Any) -> dt.datetime:
+    if isinstance(value, str) and value:
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        except ValueError:
+            pass
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class SuggestAction(Action):
+    """Subclasses set NAME and INTENT (None: the intent NLU predicted)."""
+
+    NAME: str = ""
+    INTENT: Optional[str] = None
+
+    def name(self) -> str:
+        return self.NAME
+
+    def turn(self, tracker: Tracker) -> Turn:
+        meta = _metadata(tracker)
+        shop = meta.get("shop_id") or tracker.get_slot("shop_id") or DEFAULT_SHOP
+        message = tracker.latest_message or {}
+        intent = self.INTENT or (message.get("intent") or {}).get("name") or "nlu_fallback"
+        return Turn(shop_id=str(shop), intent=intent, text=message.get("text") or "",
+                    entities=list(message.get("entities") or []),
+                    buyer_id=meta.get("buyer_id") or tracker.get_slot("buyer_id"),
+                    order_id=tracker.get_slot("order_id"), now=_now(meta.get("now")))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        turn = self.turn(tracker)
+        if turn.shop_id not in shop_ids():
+            dispatcher.utter_message(json_message={"error": f"unknown shop '{turn.shop_id}'",
+                                                   "suggestions": []})
+            return []
+        try:
+            with sessions()() as session:
+                result = suggest(session, turn)
+        except PolicyError as e:
+            dispatcher.utter_message(json_message={"error": str(e), "suggestions": []})
+            return []
+        dispatcher.utter_message(json_message=result.payload())
+        events: List[EventType] = []
+        for slot, value in (("order_id", result.order_id), ("shop_id", turn.shop_id),
+                            ("buyer_id", turn.buyer_id)):
+            if value and tracker.get_slot(slot) != value:
+                events.append(SlotSet(slot, value))
+        return events

@@ -1,0 +1,10 @@
+"""Suggestions for refund: see bot/suggest/rules.py for what they are built from."""
+
+from __future__ import annotations
+
+from actions.base import SuggestAction
+
+
+class ActionSuggestRefund(SuggestAction):
+    NAME = "action_suggest_refund"
+    INTENT = "refund"

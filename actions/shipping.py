@@ -1,0 +1,10 @@
+"""Suggestions for shipping_query: see bot/suggest/rules.py for what they are built from."""
+
+from __future__ import annotations
+
+from actions.base import SuggestAction
+
+
+class ActionSuggestShipping(SuggestAction):
+    NAME = "action_suggest_shipping"
+    INTENT = "shipping_query"
