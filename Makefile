@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV    := .venv
 PY      := $(VENV)/bin/python
 RASA    := $(VENV)/bin/rasa
-MODEL   := models/nlu.tar.gz
+MODEL   := models/assistant.tar.gz
 export OMP_NUM_THREADS ?= 1
 # Rasa caches component outputs keyed by config, not code: never reuse them.
 export RASA_MAX_CACHE_SIZE ?= 0
@@ -13,7 +13,7 @@ export PYTHONWARNINGS ?= ignore
 # Rasa 3.6 runs on Python 3.8-3.10; these machines carry 3.10.13 under pyenv.
 PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/python3.10 || command -v python3.10)
 
-MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/jieba/*.txt bot/nlu/*.py)
+MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
 .PHONY: help setup train run test test-fast eval compare bench lint clean
 
@@ -31,10 +31,10 @@ setup: $(VENV)/.installed ## Create .venv (Python 3.10) and install pinned depen
 
 $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	$(PY) scripts/build_lookups.py --check
-	$(RASA) train nlu --config config.yml --nlu data/nlu --out models --fixed-model-name nlu
+	$(RASA) train --config config.yml --domain domain.yml --data data/nlu data/rules --out models --fixed-model-name assistant
 	@touch $@
 
-train: $(MODEL) ## Train the NLU model into models/ (only when data or code changed)
+train: $(MODEL) ## Train the assistant (NLU + dialogue rules) into models/ when data or code changed
 
 run: $(MODEL) ## Set up what is missing, train, then parse buyer messages typed one per line
 	@echo "Type a buyer message per line (Ctrl-D to quit); each line prints the parse as JSON."

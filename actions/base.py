@@ -9,6 +9,7 @@ message and remember the order number in the ``order_id`` slot.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +22,33 @@ from bot.suggest.context import Turn
 from bot.suggest.engine import suggest
 
 DEFAULT_SHOP = "wuhan"  # the demo's first shop, when a client sends no shop_id
+_FILLER = re.compile(r"[\s,，.。:：!！?？~～]|订单号?|单号|编号|是|这个|亲|哦|呢|啊|吧|的")
+
+
+def bare_order_reply(text: str, entities: List[Dict[str, Any]]) -> bool:
+    """A message that only gives an order number (订单号是2398…), answering our question."""
+    numbers = [e for e in entities if e.get("entity") == "order_id"]
+    if not numbers:
+        return False
+    rest = text
+    for e in numbers:
+        rest = rest.replace(str(e.get("value")), "")
+    return not _FILLER.sub("", rest)
+
+
+def previous_intent(tracker: Tracker) -> Optional[str]:
+    """The intent of the buyer message before the latest one."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if not seen_latest:
+            seen_latest = True
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name:
+            return str(name)
+    return None
 
 
 def _metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -51,8 +79,12 @@ class SuggestAction(Action):
         shop = meta.get("shop_id") or tracker.get_slot("shop_id") or DEFAULT_SHOP
         message = tracker.latest_message or {}
         intent = self.INTENT or (message.get("intent") or {}).get("name") or "nlu_fallback"
+        entities = list(message.get("entities") or [])
+        if bare_order_reply(message.get("text") or "", entities):
+            # The buyer answered "which order?": carry on with what they asked before.
+            intent = previous_intent(tracker) or intent
         return Turn(shop_id=str(shop), intent=intent, text=message.get("text") or "",
-                    entities=list(message.get("entities") or []),
+                    entities=entities,
                     buyer_id=meta.get("buyer_id") or tracker.get_slot("buyer_id"),
                     order_id=tracker.get_slot("order_id"), now=_now(meta.get("now")))
 

@@ -1,6 +1,6 @@
 """NLU benchmark: parse latency, throughput, training time, memory. Prints a table.
 
-    python bench/parse_bench.py [--model models/nlu.tar.gz] [--n 2000] [--no-train]
+    python bench/parse_bench.py [--model models/assistant.tar.gz] [--n 2000] [--no-train]
 
 Messages come from the held-out test file and the training files (texts only),
 cycled to --n. Latency is measured in-process, one message at a time, after a
@@ -58,7 +58,7 @@ def time_training() -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "nlu.tar.gz")
+    ap.add_argument("--model", type=Path, default=ROOT / "models" / "assistant.tar.gz")
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--no-train", action="store_true", help="skip the training-time run")
     args = ap.parse_args()

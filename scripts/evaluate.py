@@ -24,7 +24,7 @@ from typing import Any, Dict
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 RASA = str(Path(sys.executable).parent / "rasa")
-MODEL = ROOT / "models" / "nlu.tar.gz"
+MODEL = ROOT / "models" / "assistant.tar.gz"
 SKIP_ROWS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 FALLBACK = "nlu_fallback"
 

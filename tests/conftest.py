@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-MODEL = ROOT / "models" / "nlu.tar.gz"
+MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
 @pytest.fixture(scope="session")

@@ -178,3 +178,23 @@ def test_unknown_shop_is_a_clear_error_not_a_crash(domain: Dict[str, Any]) -> No
                            domain)
     assert events == []
     assert payload(messages) == {"error": "unknown shop 'nowhere'", "suggestions": []}
+
+
+def test_a_bare_order_number_answers_the_previous_question(domain: Dict[str, Any]) -> None:
+    from actions.base import bare_order_reply
+
+    assert bare_order_reply("订单号是2398475610293847561", [
+        {"entity": "order_id", "value": "2398475610293847561"}])
+    assert not bare_order_reply("2398475610293847561能退吗", [
+        {"entity": "order_id", "value": "2398475610293847561"}])
+    order_id = order_of("wuhan-paid_not_shipped")
+    t = tracker(intent="change_order", text=f"订单号{order_id}",
+                entities=[{"entity": "order_id", "value": order_id}],
+                metadata={"buyer_id": None})
+    t.events = [{"event": "user", "text": "什么时候发货",
+                 "parse_data": {"intent": {"name": "shipping_query"}}},
+                {"event": "user", "text": f"订单号{order_id}",
+                 "parse_data": {"intent": {"name": "change_order"}}}]
+    events, messages = run(ActionSuggestConversation(), t, domain)
+    assert payload(messages)["situations"] == ["paid_not_shipped"]
+    assert SlotSet("order_id", order_id) in events
