@@ -9,18 +9,21 @@ message and remember the order number in the ``order_id`` slot.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.policy import PolicyError, shop_ids
 from bot.store.runtime import sessions
 from bot.suggest.context import Turn
 from bot.suggest.engine import suggest
 
+logger = logging.getLogger(__name__)
 DEFAULT_SHOP = "wuhan"  # the demo's first shop, when a client sends no shop_id
 _FILLER = re.compile(r"[\s,，.。:：!！?？~～]|订单号?|单号|编号|是|这个|亲|哦|呢|啊|吧|的")
 
@@ -100,6 +103,11 @@ class SuggestAction(Action):
                 result = suggest(session, turn)
         except PolicyError as e:
             dispatcher.utter_message(json_message={"error": str(e), "suggestions": []})
+            return []
+        except SQLAlchemyError as e:  # the agent sees why, the buyer sees nothing
+            logger.error("order store unavailable: %s", e)
+            dispatcher.utter_message(json_message={
+                "error": "order store unavailable", "suggestions": [], "degraded": True})
             return []
         dispatcher.utter_message(json_message=result.payload())
         events: List[EventType] = []

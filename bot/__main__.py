@@ -75,9 +75,21 @@ def main(argv: Optional[list] = None) -> int:
     p.add_argument("--model", type=Path, help="model .tar.gz (default: newest in models/)")
     d = sub.add_parser("demo-data", help="create/upgrade the order store and load the demo shops")
     d.add_argument("--database-url", help="default: $DATABASE_URL or SQLite in var/shop.db")
+    c = sub.add_parser("chat", help="talk as a buyer of a demo shop and see the suggestions")
+    c.add_argument("--shop", default="wuhan")
+    c.add_argument("--buyer", help="e.g. wuhan-paid_not_shipped (see: python -m bot demo-data)")
+    c.add_argument("--now", help="replay at this time (ISO), e.g. 2026-11-23T22:00:00+08:00")
+    c.add_argument("--model", type=Path, default=Path("models/assistant.tar.gz"))
     args = ap.parse_args(argv)
     if args.command == "demo-data":
         return demo_data(args.database_url)
+    if args.command == "chat":
+        from bot.chat import chat
+
+        if not args.model.exists():
+            print(f"error: {args.model} not found; run `make train`", file=sys.stderr)
+            return 2
+        return chat(args.model, args.shop, args.buyer, args.now)
 
     from bot.nlu.parser import NLUParser
 

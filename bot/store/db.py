@@ -55,7 +55,10 @@ def migrate(url: Optional[str] = None) -> None:
     from alembic import command
     from alembic.config import Config
 
+    url = url or database_url()
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "bot" / "store" / "migrations"))
-    config.set_main_option("sqlalchemy.url", url or database_url())
+    config.set_main_option("sqlalchemy.url", url)
     command.upgrade(config, "head")

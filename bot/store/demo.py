@@ -59,6 +59,7 @@ PRODUCTS = {
     ],
 }
 COURIERS = ["中通", "圆通", "韵达", "申通", "顺丰"]
+TRACKING_PREFIX = {"中通": "ZT", "圆通": "YT", "韵达": "YD", "申通": "ST", "顺丰": "SF"}
 PLACES = [("湖北", "武汉市洪山区珞喻路"), ("湖北", "宜昌市西陵区"), ("上海", "上海市浦东新区张江路"),
           ("浙江", "杭州市西湖区文三路"), ("江苏", "苏州市工业园区星湖街"), ("北京", "北京市朝阳区望京街"),
           ("广东", "广州市天河区体育西路"), ("新疆", "乌鲁木齐市天山区解放北路"),
@@ -121,7 +122,7 @@ class _Builder:
             shipped = created + dt.timedelta(hours=shipped_after_h)
             order.shipped_at = shipped
             courier = self.rng.choice(COURIERS)
-            tracking_no = f"{courier[:1]}{self.rng.randrange(10**11, 10**12)}"
+            tracking_no = f"{TRACKING_PREFIX[courier]}{self.rng.randrange(10**11, 10**12)}"
             shipment = Shipment(courier=courier, tracking_no=tracking_no, shipped_at=shipped)
             shipment.events.append(ShipmentEvent(at=shipped, description="已揽收",
                                                  location=SHOPS[self.shop_id][1].split()[-1]))

@@ -156,8 +156,8 @@ def size(session: Session, policy: ShopPolicy, turn: Turn,
     if not height or not weight:
         return [Situation("size_ask_measurements")]
     product = _product_of(session, turn, lookup)
-    if product is None or not product.size_chart:
-        return [Situation("size_ask_measurements", score=0.5)]
+    if product is None:  # several items with size charts: which one?
+        return [Situation("product_ask_which", facts=["shop.products.size_chart"])]
     cm = (height.get("additional_info") or {}).get("cm")
     jin = (weight.get("additional_info") or {}).get("jin")
     advice = recommend(product.size_chart, cm, jin)
@@ -169,10 +169,15 @@ def size(session: Session, policy: ShopPolicy, turn: Turn,
 
 
 def _product_of(session: Session, turn: Turn, lookup: OrderLookup):  # type: ignore[no-untyped-def]
-    if lookup.order is not None and lookup.order.items:
-        return lookup.order.items[0].product
+    """The sized item the buyer asks about: the shop's only sized item, else their order's."""
     charted = [p for p in shop_products(session, turn.shop_id) if p.size_chart]
-    return charted[0] if len(charted) == 1 else None
+    if len(charted) == 1:
+        return charted[0]
+    if lookup.order is not None:
+        for item in lookup.order.items:
+            if item.product.size_chart:
+                return item.product
+    return None
 
 
 def bargain(session: Session, policy: ShopPolicy, turn: Turn,

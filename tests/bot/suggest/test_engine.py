@@ -125,7 +125,7 @@ def test_size_recommendation_uses_the_product_chart(demo_session: Session) -> No
     entities = [{"entity": "height", "value": "165cm", "additional_info": {"cm": 165}},
                 {"entity": "weight", "value": "120斤", "additional_info": {"jin": 120}}]
     result = run(demo_session, "size_query", "shanghai-none", "shanghai", entities=entities)
-    assert result.situations == ["size_ask_measurements"]  # two charted products: which one?
+    assert result.situations == ["product_ask_which"]  # two sized products: which one?
     result = run(demo_session, "size_query", "wuhan-none", "wuhan", entities=entities)
     assert result.situations == ["size_recommend"]
     assert result.suggestions[0].slots["size"] == "L"
