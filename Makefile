@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run test test-fast eval compare bench lint clean
+.PHONY: help setup train run parse demo-data test test-fast eval compare bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,9 +36,17 @@ $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 
 train: $(MODEL) ## Train the assistant (NLU + dialogue rules) into models/ when data or code changed
 
-run: $(MODEL) ## Set up what is missing, train, then parse buyer messages typed one per line
-	@echo "Type a buyer message per line (Ctrl-D to quit); each line prints the parse as JSON."
+SHOP  ?= wuhan
+BUYER ?= wuhan-paid_not_shipped
+
+run: $(MODEL) ## Set up what is missing, train, then chat as a demo buyer (SHOP=, BUYER=) and see suggestions
+	$(PY) -m bot chat --shop $(SHOP) --buyer $(BUYER)
+
+parse: $(MODEL) ## Parse buyer messages typed one per line (JSON out)
 	$(PY) -m bot parse
+
+demo-data: $(VENV)/.installed ## Create/upgrade the order store (DATABASE_URL or var/shop.db) and load the demo shops
+	$(PY) -m bot demo-data
 
 test: $(MODEL) ## Set up what is missing, train, and run the whole test suite
 	$(PY) -m pytest -q
@@ -58,5 +66,5 @@ bench: $(MODEL) ## Parse latency, throughput, training time and memory, as a tab
 lint: $(VENV)/.installed ## ruff
 	$(VENV)/bin/ruff check bot actions api tests bench scripts
 
-clean: ## Remove models and results (keeps .venv)
-	rm -rf models results .rasa
+clean: ## Remove models, results and the embedded database (keeps .venv)
+	rm -rf models results .rasa var

@@ -198,3 +198,22 @@ def test_a_bare_order_number_answers_the_previous_question(domain: Dict[str, Any
     events, messages = run(ActionSuggestConversation(), t, domain)
     assert payload(messages)["situations"] == ["paid_not_shipped"]
     assert SlotSet("order_id", order_id) in events
+
+
+@pytest.mark.parametrize(
+    "state, first",
+    [("none", "ship_promise"), ("awaiting_payment", "awaiting_payment"),
+     ("paid_not_shipped", "paid_not_shipped"), ("paid_overdue", "paid_overdue"),
+     ("shipped_in_transit", "shipped"), ("delivered_3_days_ago", "delivered"),
+     ("completed_20_days_ago", "delivered"), ("refunding", "delivered"),
+     ("closed", "refund_closed"), ("several_open", "ask_which_order")],
+)
+def test_shipping_path_for_every_order_state(domain: Dict[str, Any], state: str,
+                                             first: str) -> None:
+    t = tracker(metadata={"buyer_id": f"shanghai-{state}", "shop_id": "shanghai"})
+    events, messages = run(ActionSuggestShipping(), t, domain)
+    body = payload(messages)
+    assert body["situations"][0] == first
+    assert body["suggestions"]
+    if body["order_id"]:
+        assert events[0] == SlotSet("order_id", body["order_id"])
