@@ -59,7 +59,7 @@ def shipping(session: Session, policy: ShopPolicy, turn: Turn,
                 out.append(Situation("fee_confirm_first", {"location": place}, q.facts))
             else:
                 out.append(Situation("fee_quote", {
-                    "location": place, "fee": f"{q.per_kg:g}元/公斤",
+                    "location": place, "fee": f"{q.per_kg:g}元",  # phrases say 每公斤{fee}
                     "delivery_days": f"{q.delivery_days}-{q.delivery_days + 2}天"},
                     q.facts + ["policy.shipping.delivery_days"]))
         return out
