@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.fees import quote, resolve
 from bot.policy import ShopPolicy
 from bot.sizing import recommend
-from bot.store.models import OrderStatus
+from bot.store.models import Order, OrderStatus
 from bot.store.queries import shop_products
 from bot.suggest.context import (
     OrderLookup,
@@ -40,6 +40,15 @@ def _order_missing(lookup: OrderLookup) -> Optional[Situation]:
     if lookup.order is None:
         return Situation("ask_order_id")
     return None
+
+
+def _after_sales(order: Order) -> Optional[Situation]:
+    """A closed or refunding order answers every order question with its after-sales state."""
+    status = OrderStatus(order.status)
+    if status not in (OrderStatus.closed, OrderStatus.refunding):
+        return None
+    name = "refund_closed" if status == OrderStatus.closed else "refund_in_progress"
+    return Situation(name, {"order_id": order.id}, [f"order.{order.id}.status"])
 
 
 def shipping(session: Session, policy: ShopPolicy, turn: Turn,
@@ -104,8 +113,7 @@ def shipping(session: Session, policy: ShopPolicy, turn: Turn,
             "latest_event_time": shop_time(policy, event.at) if event else None},
             facts + [f"order.{order.id}.shipment"], score=0.9))
     else:
-        out.append(Situation("refund_closed" if status == OrderStatus.closed
-                             else "refund_in_progress", {"order_id": order.id}, facts))
+        out.extend(filter(None, [_after_sales(order)]))
     return out
 
 
@@ -125,10 +133,9 @@ def refund(session: Session, policy: ShopPolicy, turn: Turn,
         return [Situation("refund_unpaid_close", {"order_id": order.id}, facts)]
     if status == OrderStatus.paid:
         return [Situation("refund_paid_not_shipped", {"order_id": order.id}, facts)]
-    if status == OrderStatus.refunding:
-        return [Situation("refund_in_progress", {"order_id": order.id}, facts)]
-    if status == OrderStatus.closed:
-        return [Situation("refund_closed", {"order_id": order.id}, facts)]
+    settled = _after_sales(order)
+    if settled is not None:
+        return [settled]
     shipment = order.shipments[-1] if order.shipments else None
     delivered = aware(order.delivered_at) or (aware(shipment.delivered_at) if shipment else None)
     if status == OrderStatus.shipped and delivered is None:
@@ -221,10 +228,9 @@ def change_order(session: Session, policy: ShopPolicy, turn: Turn,
     facts = [f"order.{order.id}.status"]
     if status in (OrderStatus.awaiting_payment, OrderStatus.paid):
         return [Situation("change_possible", {"order_id": order.id}, facts)]
-    if status == OrderStatus.closed:
-        return [Situation("refund_closed", {"order_id": order.id}, facts)]
-    if status == OrderStatus.refunding:
-        return [Situation("refund_in_progress", {"order_id": order.id}, facts)]
+    settled = _after_sales(order)
+    if settled is not None:
+        return [settled]
     courier = order.shipments[-1].courier if order.shipments else None
     return [Situation("change_too_late", {"order_id": order.id, "courier": courier},
                       [f"order.{order.id}.status", f"order.{order.id}.shipment"])]
