@@ -77,6 +77,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "complaint_missing_item": (),
     "complaint_service": (),
     "complaint_escalate": (),
+    "complaint_order": ("order_id", "status"),
     # change_order
     "change_possible": ("order_id",),
     "change_too_late": ("order_id", "courier"),

@@ -7,6 +7,7 @@ phrases. Facts name the order fields and policy rules each value comes from.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Callable, Dict, List, Optional
 
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from bot.fees import quote, resolve
 from bot.policy import ShopPolicy
 from bot.sizing import recommend
 from bot.store.models import Order, OrderStatus
-from bot.store.queries import shop_products
+from bot.store.queries import find_product, shop_products
 from bot.suggest.context import (
     OrderLookup,
     Situation,
@@ -214,7 +215,13 @@ def complaint(session: Session, policy: ShopPolicy, turn: Turn,
         first = Situation("complaint_service")
     else:
         first = Situation("complaint_quality", hours, ["policy.returns.quality_photo_hours"])
-    return [first, Situation("complaint_escalate", facts=["escalate:supervisor"], score=0.7)]
+    out = [first, Situation("complaint_escalate", facts=["escalate:supervisor"], score=0.7)]
+    if lookup.order is not None:  # the facts of the order, for the agent and the buyer
+        order = lookup.order
+        out.insert(1, Situation("complaint_order", {
+            "order_id": order.id, "status": OrderStatus(order.status).label},
+            [f"order.{order.id}.status"], score=0.95))
+    return out
 
 
 def change_order(session: Session, policy: ShopPolicy, turn: Turn,
@@ -236,6 +243,20 @@ def change_order(session: Session, policy: ShopPolicy, turn: Turn,
                       [f"order.{order.id}.status", f"order.{order.id}.shipment"])]
 
 
+_ITEM_NO = re.compile(r"(?<!\d)(\d{11,12})(?!\d)")
+
+
+def product(session: Session, policy: ShopPolicy, turn: Turn,
+            lookup: OrderLookup) -> List[Situation]:
+    """A pasted 宝贝 number names the product; otherwise ask which one."""
+    for number in _ITEM_NO.findall(turn.text):
+        found = find_product(session, turn.shop_id, number)
+        if found is not None:
+            return [Situation("product_info", {"product": found.title},
+                              [f"product.{found.item_no}"])]
+    return [Situation("product_ask_which")]
+
+
 def _simple(name: str) -> Rule:
     return lambda session, policy, turn, lookup: [Situation(name)]
 
@@ -255,6 +276,6 @@ RULES: Dict[str, Rule] = {
     "human_handoff": _simple("handoff"),
     "invoice": lambda s, p, t, lk: [Situation("invoice_yes"),
                                     Situation("invoice_ask_details", score=0.9)],
-    "product_query": _simple("product_ask_which"),
+    "product_query": lambda s, p, t, lk: product(s, p, t, lk),
     "nlu_fallback": _simple("fallback"),
 }

@@ -132,7 +132,7 @@ def test_complaint_is_flagged_for_a_supervisor(domain: Dict[str, Any]) -> None:
     _, messages = run(ActionSuggestComplaint(), t, domain)
     body = payload(messages)
     assert body["escalate"] is True
-    assert body["situations"] == ["complaint_quality", "complaint_escalate"]
+    assert body["situations"] == ["complaint_quality", "complaint_order", "complaint_escalate"]
 
 
 def test_bargain_holds_the_price_and_offers_the_real_coupon(domain: Dict[str, Any]) -> None:

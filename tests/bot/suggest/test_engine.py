@@ -163,3 +163,22 @@ def test_no_rendered_suggestion_breaks_the_rules(demo_session: Session) -> None:
                         seen += 1
                         assert not FORBIDDEN.search(s.text), (s.phrase_id, s.text)
     assert seen > 1000
+
+
+def test_complaint_states_the_order_facts(demo_session: Session) -> None:
+    [order] = buyer_orders(demo_session, "wuhan", "wuhan-delivered_3_days_ago")
+    result = run(demo_session, "complaint", "wuhan-delivered_3_days_ago", text="东西坏了")
+    assert result.situations == ["complaint_quality", "complaint_order", "complaint_escalate"]
+    second = result.suggestions[1]
+    assert second.slots == {"order_id": order.id, "status": "卖家已发货"}
+
+
+def test_a_pasted_item_number_names_the_product(demo_session: Session) -> None:
+    from bot.store.queries import shop_products
+
+    item = shop_products(demo_session, "wuhan")[1]
+    result = run(demo_session, "product_query", None, text=f"{item.item_no}这个有货吗")
+    assert result.situations == ["product_info"]
+    assert item.title in result.suggestions[0].text
+    assert run(demo_session, "product_query", None, text="这款有货吗").situations == [
+        "product_ask_which"]
