@@ -78,6 +78,13 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "complaint_service": (),
     "complaint_escalate": (),
     "complaint_order": ("order_id", "status"),
+    # off-hours auto-reply (the only text sent without an agent): greeting + one line
+    "offhours_greeting": ("open_time", "shop_name"),
+    "offhours_shipping": ("open_time",),
+    "offhours_refund": ("open_time",),
+    "offhours_complaint": ("open_time",),
+    "offhours_change_order": ("open_time",),
+    "offhours_other": ("open_time",),
     # change_order
     "change_possible": ("order_id",),
     "change_too_late": ("order_id", "courier"),
