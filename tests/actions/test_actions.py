@@ -217,3 +217,25 @@ def test_shipping_path_for_every_order_state(domain: Dict[str, Any], state: str,
     assert body["suggestions"]
     if body["order_id"]:
         assert events[0] == SlotSet("order_id", body["order_id"])
+
+
+@pytest.mark.parametrize(
+    "state, situations",
+    [("none", ["ask_order_id"]), ("awaiting_payment", ["change_possible"]),
+     ("paid_not_shipped", ["change_possible"]), ("paid_overdue", ["change_possible"]),
+     ("shipped_in_transit", ["change_too_late"]), ("delivered_3_days_ago", ["change_too_late"]),
+     ("completed_20_days_ago", ["change_too_late"]), ("refunding", ["refund_in_progress"]),
+     ("closed", ["refund_closed"]), ("several_open", ["ask_which_order"])],
+)
+def test_change_order_and_complaint_for_every_order_state(domain: Dict[str, Any], state: str,
+                                                          situations: list) -> None:
+    metadata = {"buyer_id": f"wuhan-{state}"}
+    _, messages = run(ActionSuggestChangeOrder(), tracker(intent="change_order",
+                                                          metadata=metadata), domain)
+    assert payload(messages)["situations"] == situations
+    _, messages = run(ActionSuggestComplaint(), tracker(intent="complaint", text="太差了",
+                                                        metadata=metadata), domain)
+    body = payload(messages)
+    assert body["escalate"] is True
+    has_order = state not in ("none", "several_open")
+    assert ("complaint_order" in body["situations"]) is has_order
