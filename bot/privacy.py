@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Optional
 
 from bot.nlu.entity_rules import _is_id_number
 
@@ -59,8 +59,8 @@ class MaskingFilter(logging.Filter):
         return True
 
 
-def install_log_masking(logger: logging.Logger = logging.getLogger()) -> None:
+def install_log_masking(logger: Optional[logging.Logger] = None) -> None:
     """Mask every record that reaches the handlers of ``logger`` (the root by default)."""
-    for handler in logger.handlers:
+    for handler in (logger or logging.getLogger()).handlers:
         if not any(isinstance(f, MaskingFilter) for f in handler.filters):
             handler.addFilter(MaskingFilter())
