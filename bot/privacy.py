@@ -11,7 +11,7 @@ import logging
 import re
 from typing import Any, Optional
 
-from bot.nlu.entity_rules import _is_id_number
+from bot.nlu.entity_rules import is_id_number
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
@@ -27,7 +27,7 @@ _ADDRESS = re.compile(rf"({_ADMIN})({_STREET})")
 def _mask_id(match: re.Match) -> str:
     number = match.group(1)
     before = match.string[max(0, match.start() - 12):match.start()]
-    if not _is_id_number(number, before):
+    if not is_id_number(number, before):
         return number  # an order number, not personal data
     return number[:3] + "*" * 11 + number[-4:]
 

@@ -52,7 +52,7 @@ def _birth_date_ok(number: str) -> bool:
 _ID_CONTEXT = re.compile(r"身份证|证件|实名|清关|身份")
 
 
-def _is_id_number(number: str, before: str) -> bool:
+def is_id_number(number: str, before: str) -> bool:
     """An 18-character ID: valid check digit, or a birth date plus an X or an ID word nearby.
 
     Masking errs on the side of privacy: a mistyped check digit still counts
@@ -70,7 +70,7 @@ def _digits_run(text: str) -> Iterator[RuleMatch]:
     """Long digit runs: ID numbers, phones, order numbers."""
     for m in re.finditer(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{11,20})(?![0-9A-Za-z])", text):
         s = m.group(1)
-        if _is_id_number(s, text[max(0, m.start(1) - 12):m.start(1)]):
+        if is_id_number(s, text[max(0, m.start(1) - 12):m.start(1)]):
             yield RuleMatch("id_number", m.start(1), m.end(1))
         elif len(s) == 11 and re.fullmatch(r"1[3-9]\d{9}", s):
             yield RuleMatch("phone", m.start(1), m.end(1), {"digits": s})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Union
 
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,15 @@ def _order_missing(lookup: OrderLookup) -> Optional[Situation]:
     if lookup.order is None:
         return Situation("ask_order_id")
     return None
+
+
+def _order_or_question(lookup: OrderLookup) -> Union[Order, Situation]:
+    """The single order a turn is about, or the situation that asks for it."""
+    missing = _order_missing(lookup)
+    if missing is not None:
+        return missing
+    assert lookup.order is not None
+    return lookup.order
 
 
 def _after_sales(order: Order) -> Optional[Situation]:
@@ -120,11 +129,9 @@ def shipping(session: Session, policy: ShopPolicy, turn: Turn,
 
 def refund(session: Session, policy: ShopPolicy, turn: Turn,
            lookup: OrderLookup) -> List[Situation]:
-    missing = _order_missing(lookup)
-    if missing is not None:
-        return [missing]
-    order = lookup.order
-    assert order is not None
+    order = _order_or_question(lookup)
+    if isinstance(order, Situation):
+        return [order]
     status = OrderStatus(order.status)
     facts = [f"order.{order.id}.status"]
     quality = Situation("refund_quality", {"quality_photo_hours": policy.returns.quality_photo_hours},
@@ -226,11 +233,9 @@ def complaint(session: Session, policy: ShopPolicy, turn: Turn,
 
 def change_order(session: Session, policy: ShopPolicy, turn: Turn,
                  lookup: OrderLookup) -> List[Situation]:
-    missing = _order_missing(lookup)
-    if missing is not None:
-        return [missing]
-    order = lookup.order
-    assert order is not None
+    order = _order_or_question(lookup)
+    if isinstance(order, Situation):
+        return [order]
     status = OrderStatus(order.status)
     facts = [f"order.{order.id}.status"]
     if status in (OrderStatus.awaiting_payment, OrderStatus.paid):
