@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from bot.store.models import Base
+import bot.store.service_models  # noqa: F401  (registers the service tables)
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

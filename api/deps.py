@@ -1,0 +1,98 @@
+"""Everything a route depends on, in one place; tests replace these with
+``app.dependency_overrides`` (the clock, most often)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, Iterator, Optional
+
+from fastapi import Depends, Header, HTTPException, Path, Query, Request
+from sqlalchemy.orm import Session
+from typing_extensions import Annotated
+
+from bot.assist.assistant import Assistant
+from bot.assist.live import Broadcaster
+from bot.assist.users import authenticate, may_see
+from bot.store.models import Shop
+from bot.store.runtime import sessions
+from bot.store.service_models import Role, User
+
+Clock = Callable[[], dt.datetime]
+
+
+def get_db() -> Iterator[Session]:
+    session = sessions()()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_clock() -> Clock:
+    return lambda: dt.datetime.now(dt.timezone.utc)
+
+
+def get_assistant(request: Request) -> Assistant:
+    assistant = getattr(request.app.state, "assistant", None)
+    if assistant is None:
+        raise HTTPException(503, "the assistant model is not loaded yet")
+    return assistant
+
+
+def get_broadcaster(request: Request) -> Broadcaster:
+    return request.app.state.broadcaster
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
+
+
+def _bearer(authorization: Optional[str]) -> Optional[str]:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def current_user(session: SessionDep,
+                 authorization: Annotated[Optional[str], Header()] = None,
+                 token: Annotated[Optional[str], Query(
+                     description="for EventSource clients, which cannot send headers")] = None,
+                 ) -> User:
+    user = authenticate(session, _bearer(authorization) or token)
+    if user is None:
+        raise HTTPException(401, "missing or invalid token (Authorization: Bearer <token>)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+ShopId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")]
+ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+def shop_access(shop_id: ShopId, user: CurrentUser, session: SessionDep) -> str:
+    """The shop in the path, if it exists (404) and the user works for it (403)."""
+    if session.get(Shop, shop_id) is None:
+        raise HTTPException(404, f"unknown shop {shop_id!r}")
+    if not may_see(user, shop_id):
+        raise HTTPException(403, f"user {user.name!r} does not work for shop {shop_id!r}")
+    return shop_id
+
+
+def supervisor_access(shop_id: Annotated[str, Depends(shop_access)], user: CurrentUser) -> str:
+    if user.role not in (Role.supervisor, Role.admin):
+        raise HTTPException(403, "supervisors only")
+    return shop_id
+
+
+def admin_user(user: CurrentUser) -> User:
+    if user.role != Role.admin:
+        raise HTTPException(403, "admins only")
+    return user
+
+
+ShopDep = Annotated[str, Depends(shop_access)]
+SupervisedShopDep = Annotated[str, Depends(supervisor_access)]
+AdminDep = Annotated[User, Depends(admin_user)]

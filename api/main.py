@@ -1,0 +1,72 @@
+"""The agent-assist service: assembles settings, Rasa, the stores and the routes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Optional
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from api.routes import audit, conversations, events, health, messages, suggestions, users
+from api.settings import Settings, get_settings
+from bot.assist.assistant import Assistant, RasaSettings
+from bot.assist.errors import ServiceError
+from bot.assist.live import Broadcaster
+from bot.privacy import install_log_masking
+from bot.store import runtime
+
+logger = logging.getLogger("api")
+API_PREFIX = "/api"
+
+
+def rasa_settings(settings: Settings) -> RasaSettings:
+    return RasaSettings(model_path=settings.model_path,
+                        action_server_url=settings.action_server_url,
+                        endpoints_file=settings.endpoints_file, redis_url=settings.redis_url,
+                        tracker_ttl_seconds=settings.tracker_ttl_seconds,
+                        tracker_max_events=settings.tracker_max_events,
+                        action_timeout_seconds=settings.action_timeout_seconds)
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_log_masking()
+        if settings.database_url:
+            os.environ["DATABASE_URL"] = settings.database_url
+        runtime.reset()
+        runtime.sessions()  # migrate (and, on the embedded default, load the demo shops)
+        app.state.assistant = await Assistant.load(rasa_settings(settings))
+        stores = app.state.assistant.describe_stores()
+        logger.warning("conversation state: %s and %s in %s", stores["tracker_store"],
+                       stores["lock_store"], stores["location"])
+        yield
+        app.state.assistant = None
+
+    app = FastAPI(title="Shop reply assistant", version="0.4.0", lifespan=lifespan,
+                  description="Suggestions for shop agents; nothing reaches a buyer without "
+                              "an agent's approval, except the off-hours auto-reply.")
+    app.state.settings = settings
+    app.state.broadcaster = Broadcaster()
+    app.state.assistant = None
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, error: ServiceError) -> JSONResponse:
+        return JSONResponse({"detail": error.reason}, status_code=error.status)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, error: OperationalError) -> JSONResponse:
+        logger.error("database unavailable: %s", error.orig)
+        return JSONResponse({"detail": "the database is unavailable; try again shortly"},
+                            status_code=503)
+
+    app.include_router(health.router)
+    for module in (messages, conversations, suggestions, events, users, audit):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

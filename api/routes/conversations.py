@@ -1,0 +1,74 @@
+"""Conversations of a shop: the list, one history, the buyer's orders, free-text replies."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from api.deps import BroadcasterDep, ClockDep, ConversationId, CurrentUser, SessionDep, ShopDep
+from api.schemas import FreeText
+from bot.assist.replies import find_conversation, send_free_text
+from bot.assist.views import conversation_summary, order_view, reply_view, timeline
+from bot.store.queries import buyer_orders
+from bot.store.service_models import Conversation
+
+router = APIRouter(tags=["conversations"])
+
+
+@router.get("/shops/{shop_id}/conversations", summary="Conversations, most recent first")
+def list_conversations(shop_id: ShopDep, session: SessionDep,
+                       limit: int = Query(50, ge=1, le=200)) -> Dict[str, Any]:
+    rows = session.execute(select(Conversation).where(Conversation.shop_id == shop_id)
+                           .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+                           .limit(limit)).scalars().all()
+    return {"conversations": [conversation_summary(c) for c in rows]}
+
+
+@router.get("/shops/{shop_id}/conversations/{conversation_id}",
+            summary="History: buyer messages with their suggestions, and every reply sent")
+def get_conversation(shop_id: ShopDep, conversation_id: ConversationId,
+                     session: SessionDep) -> Dict[str, Any]:
+    conversation = find_conversation(session, shop_id, conversation_id)
+    return {**conversation_summary(conversation), "timeline": timeline(conversation)}
+
+
+@router.post("/shops/{shop_id}/conversations/{conversation_id}/read",
+             summary="Mark the conversation read")
+def mark_read(shop_id: ShopDep, conversation_id: ConversationId,
+              session: SessionDep) -> Dict[str, Any]:
+    conversation = find_conversation(session, shop_id, conversation_id)
+    conversation.unread = 0
+    session.commit()
+    return conversation_summary(conversation)
+
+
+@router.get("/shops/{shop_id}/conversations/{conversation_id}/replies",
+            summary="Replies delivered to the buyer (what the chat system sends out)")
+def list_replies(shop_id: ShopDep, conversation_id: ConversationId,
+                 session: SessionDep) -> Dict[str, Any]:
+    conversation = find_conversation(session, shop_id, conversation_id)
+    return {"replies": [reply_view(r) for r in conversation.replies]}
+
+
+@router.post("/shops/{shop_id}/conversations/{conversation_id}/replies", status_code=201,
+             summary="Send a reply the agent wrote (no suggestion)")
+def post_reply(body: FreeText, shop_id: ShopDep, conversation_id: ConversationId,
+               session: SessionDep, user: CurrentUser, clock: ClockDep,
+               live: BroadcasterDep) -> Dict[str, Any]:
+    reply = send_free_text(session, user, shop_id, conversation_id, body.text, clock())
+    view = reply_view(reply)
+    live.publish(shop_id, "reply", view)
+    return view
+
+
+@router.get("/shops/{shop_id}/conversations/{conversation_id}/orders",
+            summary="The buyer's orders in this shop (phone and address masked)")
+def conversation_orders(shop_id: ShopDep, conversation_id: ConversationId,
+                        session: SessionDep) -> Dict[str, Any]:
+    conversation = find_conversation(session, shop_id, conversation_id)
+    if not conversation.buyer_id:
+        return {"buyer_id": None, "orders": []}
+    orders = buyer_orders(session, shop_id, conversation.buyer_id)
+    return {"buyer_id": conversation.buyer_id, "orders": [order_view(o) for o in orders]}

@@ -1,0 +1,36 @@
+"""Buyer messages in: POST one, get the suggestions (and the off-hours auto-reply)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from fastapi import APIRouter, Response
+
+from api.deps import AssistantDep, BroadcasterDep, ClockDep, ConversationId, SessionDep, ShopDep
+from api.schemas import IncomingMessage
+from bot.assist.ingest import ingest
+from bot.assist.views import message_view, reply_view
+
+router = APIRouter(tags=["messages"])
+
+
+@router.post("/shops/{shop_id}/conversations/{conversation_id}/messages", status_code=201,
+             summary="Ingest a buyer message; returns the suggestions for the agent",
+             responses={200: {"description": "the same message was sent before (idempotent)"},
+                        409: {"description": "the message id was used for another message"},
+                        422: {"description": "empty, too long, control characters or markup"}})
+async def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: ConversationId,
+                       session: SessionDep, assistant: AssistantDep, clock: ClockDep,
+                       live: BroadcasterDep, response: Response) -> Dict[str, Any]:
+    result = await ingest(session, assistant, shop_id, conversation_id, body.client_message_id,
+                          body.text, body.buyer_id, clock())
+    view = {"message": message_view(result.message),
+            "auto_reply": reply_view(result.auto_reply) if result.auto_reply else None,
+            "duplicate": not result.created}
+    if result.created:
+        live.publish(shop_id, "message", view)
+        if result.auto_reply is not None:
+            live.publish(shop_id, "reply", view["auto_reply"])
+    else:
+        response.status_code = 200
+    return view

@@ -1,0 +1,45 @@
+"""Service settings, read once from environment variables (see .env.example)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseSettings, validator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    env: str = "local"                      # "local" allows the demo users; anything else does not
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: Optional[str] = None      # default: SQLite in var/ with the demo shops
+    redis_url: Optional[str] = None         # e.g. redis://127.0.0.1:6379/0; unset: in-memory stores
+    model_path: Path = ROOT / "models" / "assistant.tar.gz"
+    endpoints_file: Path = ROOT / "endpoints.yml"
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    tracker_ttl_seconds: int = 7 * 24 * 3600
+    tracker_max_events: int = 60
+    action_timeout_seconds: float = 10.0
+    log_level: str = "INFO"
+
+    class Config:
+        env_file = ROOT / ".env"
+        env_file_encoding = "utf-8"
+
+    @validator("redis_url", "database_url", pre=True)
+    def _blank_is_unset(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
+        return value or None
+
+    @validator("port")
+    def _port(cls, value: int) -> int:  # noqa: N805
+        if not 0 < value < 65536:
+            raise ValueError("PORT must be 1-65535")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,177 @@
+"""Rasa, in process: NLU, dialogue rules and the custom actions (over HTTP).
+
+``Assistant.respond`` parses the message once, hands the parse to Rasa's
+dialogue (tracker and lock in Redis when configured), and collects the
+suggestion payload that the action sends back. When the dialogue side fails
+(Redis down, action server unreachable) it still answers: suggestions computed
+here from the NLU result and the order store, flagged ``degraded`` with the
+reason. Both recover by themselves: every turn tries the full path first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store.runtime import sessions
+from bot.suggest.context import Turn
+from bot.suggest.engine import suggest
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """One buyer message understood and answered with suggestions."""
+
+    parse: Dict[str, Any]
+    payload: Dict[str, Any]
+    degraded: bool = False
+    reason: Optional[str] = None
+    stores: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RasaSettings:
+    model_path: Path
+    action_server_url: str
+    endpoints_file: Path
+    redis_url: Optional[str] = None
+    tracker_ttl_seconds: int = 7 * 24 * 3600
+    tracker_max_events: int = 60
+    action_timeout_seconds: float = 10.0
+
+
+def _redis_env(url: str) -> Dict[str, str]:
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ValueError(f"REDIS_URL must look like redis://host:6379/0, got {url!r}")
+    db = (parts.path or "/0").lstrip("/") or "0"
+    return {"REDIS_HOST": parts.hostname, "REDIS_PORT": str(parts.port or 6379), "REDIS_DB": db}
+
+
+def read_endpoints(settings: RasaSettings) -> Any:
+    """endpoints.yml with its ${VARS} taken from the settings; Redis stores only with REDIS_URL."""
+    from rasa.core.utils import AvailableEndpoints
+
+    env = {"ACTION_SERVER_URL": settings.action_server_url,
+           "TRACKER_TTL_SECONDS": str(settings.tracker_ttl_seconds),
+           "TRACKER_MAX_EVENTS": str(settings.tracker_max_events),
+           "REDIS_HOST": "localhost", "REDIS_PORT": "6379", "REDIS_DB": "0"}
+    if settings.redis_url:
+        env.update(_redis_env(settings.redis_url))
+    os.environ.update(env)
+    endpoints = AvailableEndpoints.read_endpoints(str(settings.endpoints_file))
+    if not settings.redis_url:
+        endpoints.tracker_store = None
+        endpoints.lock_store = None
+    return endpoints
+
+
+class Assistant:
+    """A loaded Rasa model plus its stores; swap ``agent`` to change models."""
+
+    def __init__(self, agent: Any, settings: RasaSettings) -> None:
+        self.agent = agent
+        self.settings = settings
+
+    @classmethod
+    async def load(cls, settings: RasaSettings) -> "Assistant":
+        from rasa.core.agent import load_agent
+
+        if not settings.model_path.exists():
+            raise FileNotFoundError(f"no trained model at {settings.model_path} (run: make train)")
+        agent = await load_agent(model_path=str(settings.model_path),
+                                 endpoints=read_endpoints(settings))
+        if not agent.is_ready():
+            raise RuntimeError(f"could not load the model {settings.model_path}")
+        return cls(agent, settings)
+
+    def describe_stores(self) -> Dict[str, str]:
+        tracker = type(self.agent.tracker_store).__name__
+        lock = type(self.agent.lock_store).__name__
+        where = self.settings.redis_url or "this process's memory (REDIS_URL not set)"
+        return {"tracker_store": tracker, "lock_store": lock, "location": where}
+
+    async def parse(self, text: str) -> Dict[str, Any]:
+        return await self.agent.parse_message(text)
+
+    async def respond(self, text: str, sender_id: str, metadata: Dict[str, Any],
+                      remembered_order: Optional[str] = None) -> Outcome:
+        from rasa.core.channels import CollectingOutputChannel, UserMessage
+
+        parse = await self.parse(text)
+        channel = CollectingOutputChannel()
+        try:
+            message = UserMessage(text, channel, sender_id, parse_data=parse, metadata=metadata)
+            await asyncio.wait_for(self.agent.handle_message(message),
+                                   self.settings.action_timeout_seconds)
+        except asyncio.TimeoutError:
+            reason = f"no answer within {self.settings.action_timeout_seconds:g} s"
+            logger.warning("degraded turn for %s: %s", sender_id, reason)
+            return self._local(parse, metadata, remembered_order, reason)
+        except Exception as e:  # Redis (tracker or lock store) unreachable, most often
+            reason = f"conversation state unavailable ({type(e).__name__}: {e})"
+            logger.warning("degraded turn for %s: %s", sender_id, reason)
+            return self._local(parse, metadata, remembered_order, reason)
+        payloads = [m["custom"] for m in channel.messages if isinstance(m.get("custom"), dict)]
+        if not payloads:
+            reason = "the action server did not answer"
+            logger.warning("degraded turn for %s: %s", sender_id, reason)
+            return self._local(parse, metadata, remembered_order, reason)
+        return Outcome(parse, payloads[-1])
+
+    def _local(self, parse: Dict[str, Any], metadata: Dict[str, Any],
+               remembered_order: Optional[str], reason: str) -> Outcome:
+        """Suggestions from the NLU result and the order store alone (no dialogue state)."""
+        now = metadata.get("now")
+        turn = Turn(shop_id=metadata["shop_id"], intent=(parse.get("intent") or {}).get("name")
+                    or "nlu_fallback", text=parse.get("text") or "",
+                    entities=list(parse.get("entities") or []), buyer_id=metadata.get("buyer_id"),
+                    order_id=remembered_order,
+                    now=dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.timezone.utc))
+        try:
+            with sessions()() as session:
+                payload = suggest(session, turn).payload()
+        except SQLAlchemyError as e:
+            logger.error("order store unavailable: %s", e)
+            payload = {"suggestions": [], "error": "order store unavailable"}
+        return Outcome(parse, payload, degraded=True, reason=reason)
+
+
+async def probe_action_server(url: str, timeout: float = 2.0) -> str:
+    """'ok' or why not, from the action server's /health."""
+    import aiohttp
+
+    health = url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as s:
+            async with s.get(health) as response:
+                return "ok" if response.status == 200 else f"HTTP {response.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as e:
+        return f"unreachable ({type(e).__name__})"
+
+
+def probe_redis(url: Optional[str]) -> str:
+    if not url:
+        return "not configured (in-memory stores)"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+        return "ok"
+    except redis.RedisError as e:
+        return f"unreachable ({type(e).__name__})"
+
+
+def suggestions_of(outcome: Outcome) -> List[Dict[str, Any]]:
+    return list(outcome.payload.get("suggestions") or [])

@@ -1,0 +1,136 @@
+"""A buyer message in: stored once, understood by Rasa, answered with suggestions.
+
+Idempotent on the client's message id: sending the same message again returns
+what was stored the first time, and a different message under a used id is
+refused. Outside business hours the first message of a conversation in each
+closed period gets the off-hours auto-reply, the one reply that needs no agent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.assist.assistant import Assistant, Outcome
+from bot.assist.errors import Conflict, NotFound
+from bot.assist.validation import clean_text
+from bot.offhours import auto_reply
+from bot.phrases import shop_library
+from bot.policy import shop_policy
+from bot.store.models import Shop
+from bot.store.service_models import BuyerMessage, Conversation, Reply, ReplyKind, Suggestion
+
+RANKING_KEPT = 5
+_ENTITY_KEYS = ("entity", "value", "start", "end", "confidence_entity", "additional_info")
+
+
+@dataclass
+class Ingested:
+    message: BuyerMessage
+    auto_reply: Optional[Reply]
+    created: bool
+
+
+def find_message(session: Session, shop_id: str, client_message_id: str) -> Optional[BuyerMessage]:
+    return session.execute(select(BuyerMessage).where(
+        BuyerMessage.shop_id == shop_id,
+        BuyerMessage.client_message_id == client_message_id)).scalar()
+
+
+def _replay(existing: BuyerMessage, conversation_id: str, text: str) -> Ingested:
+    if existing.conversation.external_id != conversation_id or existing.text != text:
+        raise Conflict(f"client_message_id {existing.client_message_id!r} was already used "
+                       "for a different message")
+    auto = next((r for r in existing.conversation.replies
+                 if r.message_id == existing.id and r.kind == ReplyKind.auto_offhours), None)
+    return Ingested(existing, auto, created=False)
+
+
+def _conversation(session: Session, shop_id: str, external_id: str, buyer_id: Optional[str],
+                  now: dt.datetime) -> Conversation:
+    conversation = session.execute(select(Conversation).where(
+        Conversation.shop_id == shop_id, Conversation.external_id == external_id)).scalar()
+    if conversation is None:
+        conversation = Conversation(shop_id=shop_id, external_id=external_id, buyer_id=buyer_id,
+                                    created_at=now, last_message_at=now, unread=0)
+        session.add(conversation)
+        session.flush()
+    elif buyer_id and conversation.buyer_id and buyer_id != conversation.buyer_id:
+        raise Conflict(f"conversation {external_id!r} belongs to another buyer")
+    elif buyer_id and not conversation.buyer_id:
+        conversation.buyer_id = buyer_id
+    return conversation
+
+
+def _remembered_order(conversation: Conversation) -> Optional[str]:
+    return next((m.order_id for m in reversed(conversation.messages) if m.order_id), None)
+
+
+def _entities(parse: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [{k: e[k] for k in _ENTITY_KEYS if k in e} for e in parse.get("entities") or []]
+
+
+def _message(conversation: Conversation, client_message_id: str, text: str, now: dt.datetime,
+             outcome: Outcome) -> BuyerMessage:
+    intent = outcome.parse.get("intent") or {}
+    ranking = [{"name": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 4)}
+               for r in (outcome.parse.get("intent_ranking") or [])[:RANKING_KEPT]]
+    payload = outcome.payload
+    message = BuyerMessage(
+        shop_id=conversation.shop_id, conversation=conversation,
+        client_message_id=client_message_id, text=text, received_at=now,
+        intent=intent.get("name"), confidence=round(float(intent.get("confidence") or 0), 4),
+        ranking=ranking, entities=_entities(outcome.parse), order_id=payload.get("order_id"),
+        escalate=bool(payload.get("escalate")), degraded=outcome.degraded,
+        degraded_reason=outcome.reason or payload.get("error"))
+    for rank, s in enumerate(payload.get("suggestions") or []):
+        message.suggestions.append(Suggestion(rank=rank, text=s["text"], phrase_id=s.get("phrase_id"),
+                                              intent=s.get("intent"), score=s.get("score")))
+    return message
+
+
+def _auto_reply(session: Session, conversation: Conversation, message: BuyerMessage,
+                now: dt.datetime) -> Optional[Reply]:
+    policy = shop_policy(conversation.shop_id)
+    sent = [r.offhours_window for r in conversation.replies if r.offhours_window]
+    answer = auto_reply(policy, shop_library(conversation.shop_id), now, message.intent, sent)
+    if answer is None:
+        return None
+    reply = Reply(conversation=conversation, message=message, kind=ReplyKind.auto_offhours,
+                  text=answer.text, offhours_window=answer.window, created_at=now)
+    session.add(reply)
+    return reply
+
+
+async def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id: str,
+                 client_message_id: str, text: str, buyer_id: Optional[str],
+                 now: dt.datetime) -> Ingested:
+    text = clean_text(text)
+    if session.get(Shop, shop_id) is None:
+        raise NotFound(f"unknown shop {shop_id!r}")
+    existing = find_message(session, shop_id, client_message_id)
+    if existing is not None:
+        return _replay(existing, conversation_id, text)
+    conversation = _conversation(session, shop_id, conversation_id, buyer_id, now)
+    metadata = {"shop_id": shop_id, "buyer_id": conversation.buyer_id, "now": now.isoformat()}
+    outcome = await assistant.respond(text, f"{shop_id}:{conversation_id}", metadata,
+                                      _remembered_order(conversation))
+    message = _message(conversation, client_message_id, text, now, outcome)
+    session.add(message)
+    reply = _auto_reply(session, conversation, message, now)
+    conversation.unread = (conversation.unread or 0) + 1
+    conversation.last_message_at = now
+    try:
+        session.commit()
+    except IntegrityError:  # the same message id, sent twice at once: the first one won
+        session.rollback()
+        existing = find_message(session, shop_id, client_message_id)
+        if existing is None:
+            raise
+        return _replay(existing, conversation_id, text)
+    return Ingested(message, reply, created=True)

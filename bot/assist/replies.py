@@ -1,0 +1,101 @@
+"""Replies that reach a buyer: only through an agent's decision here (or the off-hours
+auto-reply in ``ingest``). Every reply records who sent it, the suggestion it came
+from and the final text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from difflib import SequenceMatcher
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.assist.errors import Conflict, InvalidInput, NotFound
+from bot.assist.validation import clean_text
+from bot.store.service_models import (
+    BuyerMessage,
+    Conversation,
+    Reply,
+    ReplyKind,
+    Suggestion,
+    SuggestionStatus,
+    User,
+)
+
+INTENTS = ("greet", "goodbye", "affirm", "deny", "shipping_query", "size_query", "bargain",
+           "refund", "complaint", "product_query", "change_order", "invoice", "human_handoff",
+           "nlu_fallback")
+
+
+def find_conversation(session: Session, shop_id: str, external_id: str) -> Conversation:
+    conversation = session.execute(select(Conversation).where(
+        Conversation.shop_id == shop_id, Conversation.external_id == external_id)).scalar()
+    if conversation is None:
+        raise NotFound(f"no conversation {external_id!r} in shop {shop_id!r}")
+    return conversation
+
+
+def find_suggestion(session: Session, shop_id: str, suggestion_id: int) -> Suggestion:
+    suggestion = session.execute(
+        select(Suggestion).join(BuyerMessage).where(Suggestion.id == suggestion_id,
+                                                    BuyerMessage.shop_id == shop_id)).scalar()
+    if suggestion is None:
+        raise NotFound(f"no suggestion {suggestion_id} in shop {shop_id!r}")
+    return suggestion
+
+
+def _pending(suggestion: Suggestion) -> None:
+    if suggestion.status != SuggestionStatus.pending:
+        raise Conflict(f"suggestion {suggestion.id} was already {suggestion.status.value} "
+                       f"by {suggestion.decided_by}")
+
+
+def edit_ratio(original: str, final: str) -> float:
+    return round(1 - SequenceMatcher(None, original, final).ratio(), 3)
+
+
+def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
+            edited_text: Optional[str], now: dt.datetime) -> Reply:
+    suggestion = find_suggestion(session, shop_id, suggestion_id)
+    _pending(suggestion)
+    text = clean_text(edited_text, "edited text") if edited_text is not None else suggestion.text
+    edited = text != suggestion.text
+    suggestion.status = SuggestionStatus.edited if edited else SuggestionStatus.approved
+    suggestion.decided_by, suggestion.decided_at = user.name, now
+    conversation = suggestion.message.conversation
+    reply = Reply(conversation=conversation, message=suggestion.message, suggestion=suggestion,
+                  kind=ReplyKind.edited if edited else ReplyKind.approved, text=text,
+                  original_text=suggestion.text, edit_ratio=edit_ratio(suggestion.text, text),
+                  approved_by=user.name, created_at=now)
+    session.add(reply)
+    conversation.unread = 0
+    session.commit()
+    return reply
+
+
+def reject(session: Session, user: User, shop_id: str, suggestion_id: int,
+           correct_intent: Optional[str], reason: Optional[str], now: dt.datetime) -> Suggestion:
+    suggestion = find_suggestion(session, shop_id, suggestion_id)
+    _pending(suggestion)
+    if correct_intent is not None and correct_intent not in INTENTS:
+        raise InvalidInput(f"unknown intent {correct_intent!r}; one of: {', '.join(INTENTS)}")
+    suggestion.status = SuggestionStatus.rejected
+    suggestion.decided_by, suggestion.decided_at = user.name, now
+    suggestion.correct_intent = correct_intent
+    suggestion.reject_reason = clean_text(reason, "reason", 500) if reason else None
+    session.commit()
+    return suggestion
+
+
+def send_free_text(session: Session, user: User, shop_id: str, conversation_id: str, text: str,
+                   now: dt.datetime) -> Reply:
+    text = clean_text(text)
+    conversation = find_conversation(session, shop_id, conversation_id)
+    last = conversation.messages[-1] if conversation.messages else None
+    reply = Reply(conversation=conversation, message=last, kind=ReplyKind.free_text, text=text,
+                  approved_by=user.name, created_at=now)
+    session.add(reply)
+    conversation.unread = 0
+    session.commit()
+    return reply

@@ -1,0 +1,84 @@
+"""How stored conversations, suggestions, replies and orders look to an agent (JSON-able).
+
+Buyers' phone numbers, ID numbers and street addresses are masked here, so no
+screen built on these views shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from bot.privacy import mask
+from bot.store.models import Order
+from bot.store.service_models import BuyerMessage, Conversation, Reply, Suggestion
+
+
+def _time(value: Optional[dt.datetime]) -> Optional[str]:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).isoformat()
+
+
+def suggestion_view(s: Suggestion) -> Dict[str, Any]:
+    return {"id": s.id, "rank": s.rank, "text": s.text, "intent": s.intent,
+            "phrase_id": s.phrase_id, "score": s.score, "status": s.status.value,
+            "decided_by": s.decided_by, "decided_at": _time(s.decided_at),
+            "correct_intent": s.correct_intent}
+
+
+def message_view(m: BuyerMessage) -> Dict[str, Any]:
+    return {"id": m.id, "client_message_id": m.client_message_id,
+            "conversation_id": m.conversation.external_id, "text": mask(m.text),
+            "received_at": _time(m.received_at), "intent": m.intent, "confidence": m.confidence,
+            "ranking": m.ranking, "entities": [{**e, "value": mask(e.get("value"))}
+                                               for e in m.entities or []],
+            "order_id": m.order_id, "escalate": m.escalate, "degraded": m.degraded,
+            "degraded_reason": m.degraded_reason,
+            "suggestions": [suggestion_view(s) for s in m.suggestions]}
+
+
+def reply_view(r: Reply) -> Dict[str, Any]:
+    return {"id": r.id, "conversation_id": r.conversation.external_id, "kind": r.kind.value,
+            "text": r.text, "original_text": r.original_text, "edit_ratio": r.edit_ratio,
+            "approved_by": r.approved_by, "message_id": r.message_id,
+            "suggestion_id": r.suggestion_id, "offhours_window": r.offhours_window,
+            "sent_at": _time(r.created_at)}
+
+
+def conversation_summary(c: Conversation) -> Dict[str, Any]:
+    last = c.messages[-1] if c.messages else None
+    auto = [r for r in c.replies if r.kind.value == "auto_offhours"]
+    pending = sum(1 for m in c.messages for s in m.suggestions if s.status.value == "pending")
+    return {"id": c.external_id, "shop_id": c.shop_id, "buyer_id": c.buyer_id,
+            "unread": c.unread, "last_message_at": _time(c.last_message_at),
+            "last_message": mask(last.text) if last else None,
+            "last_intent": last.intent if last else None,
+            "pending_suggestions": pending,
+            "offhours_auto_replies": len(auto),
+            # auto-replied while closed and no agent has answered since: shown on return
+            "offhours_unseen": bool(auto) and not any(
+                r.approved_by and r.id > auto[-1].id for r in c.replies)}
+
+
+def timeline(c: Conversation) -> List[Dict[str, Any]]:
+    """Buyer messages and replies in the order they happened."""
+    items = ([{"type": "buyer", "at": _time(m.received_at), **message_view(m)} for m in c.messages]
+             + [{"type": "reply", "at": _time(r.created_at), **reply_view(r)} for r in c.replies])
+    return sorted(items, key=lambda item: (item["at"] or "", item["type"] == "reply", item["id"]))
+
+
+def order_view(o: Order) -> Dict[str, Any]:
+    shipment = o.shipments[-1] if o.shipments else None
+    return {"id": o.id, "status": o.status.value, "status_label": o.status.label,
+            "created_at": _time(o.created_at), "paid_at": _time(o.paid_at),
+            "total": str(o.total), "postage": str(o.postage),
+            "receiver": (o.receiver[:1] + "*" * (len(o.receiver) - 1)) if o.receiver else None,
+            "phone": mask(o.phone) if o.phone else None,
+            "address": mask(o.address) if o.address else None, "province": o.province,
+            "items": [{"title": i.product.title, "quantity": i.quantity, "price": str(i.price),
+                       "size": i.size, "colour": i.colour} for i in o.items],
+            "courier": shipment.courier if shipment else None,
+            "tracking_no": shipment.tracking_no if shipment else None,
+            "shipped_at": _time(shipment.shipped_at) if shipment else None,
+            "delivered_at": _time(shipment.delivered_at) if shipment else None}

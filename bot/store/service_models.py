@@ -1,0 +1,137 @@
+"""What the agent-assist service records: users, conversations, buyer messages,
+suggestions and every reply that went out (who approved it, the suggestion it
+came from and the final text).
+
+Kept beside the order store (same database, same migrations) so one backup holds
+both, and so a supervisor's review can join messages to orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from bot.store.models import Base
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Role(str, enum.Enum):
+    agent = "agent"            # answers buyers of their shops
+    supervisor = "supervisor"  # plus review, audit and metrics of their shops
+    admin = "admin"            # every shop, and user management
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False, unique=True)
+    role = Column(Enum(Role, native_enum=False, length=16), nullable=False)
+    shops = Column(JSON, nullable=False, default=list)  # shop ids; admins see all
+    token_hash = Column(String(64), nullable=False, unique=True)  # sha256 of the token
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("shop_id", "external_id"),)
+    id = Column(Integer, primary_key=True)
+    shop_id = Column(String(32), ForeignKey("shops.id"), nullable=False, index=True)
+    external_id = Column(String(64), nullable=False)  # the chat system's conversation id
+    buyer_id = Column(String(64))
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_message_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    unread = Column(Integer, nullable=False, default=0)
+    messages = relationship("BuyerMessage", back_populates="conversation",
+                            order_by="BuyerMessage.id")
+    replies = relationship("Reply", back_populates="conversation", order_by="Reply.id")
+
+
+class BuyerMessage(Base):
+    __tablename__ = "buyer_messages"
+    __table_args__ = (UniqueConstraint("shop_id", "client_message_id"),)
+    id = Column(Integer, primary_key=True)
+    shop_id = Column(String(32), nullable=False, index=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
+    client_message_id = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    intent = Column(String(40))
+    confidence = Column(Float)
+    ranking = Column(JSON, nullable=False, default=list)   # [{"name", "confidence"}]
+    entities = Column(JSON, nullable=False, default=list)
+    order_id = Column(String(32))
+    escalate = Column(Boolean, nullable=False, default=False)
+    degraded = Column(Boolean, nullable=False, default=False)
+    degraded_reason = Column(Text)
+    conversation = relationship("Conversation", back_populates="messages")
+    suggestions = relationship("Suggestion", back_populates="message", order_by="Suggestion.rank")
+
+
+class SuggestionStatus(str, enum.Enum):
+    pending = "pending"
+    approved = "approved"   # sent as suggested
+    edited = "edited"       # sent after the agent changed the text
+    rejected = "rejected"
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestions"
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("buyer_messages.id"), nullable=False, index=True)
+    rank = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+    phrase_id = Column(String(64))
+    intent = Column(String(40))
+    score = Column(Float)
+    status = Column(Enum(SuggestionStatus, native_enum=False, length=16), nullable=False,
+                    default=SuggestionStatus.pending)
+    decided_by = Column(String(64))
+    decided_at = Column(DateTime(timezone=True))
+    correct_intent = Column(String(40))   # the agent's correction on reject
+    reject_reason = Column(Text)
+    message = relationship("BuyerMessage", back_populates="suggestions")
+
+
+class ReplyKind(str, enum.Enum):
+    approved = "approved"
+    edited = "edited"
+    free_text = "free_text"
+    auto_offhours = "auto_offhours"   # the only kind sent without an agent
+
+
+class Reply(Base):
+    __tablename__ = "replies"
+    __table_args__ = (UniqueConstraint("conversation_id", "offhours_window"),)
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
+    message_id = Column(Integer, ForeignKey("buyer_messages.id"))
+    suggestion_id = Column(Integer, ForeignKey("suggestions.id"))
+    kind = Column(Enum(ReplyKind, native_enum=False, length=16), nullable=False)
+    text = Column(Text, nullable=False)
+    original_text = Column(Text)          # the suggestion as proposed
+    edit_ratio = Column(Float)            # 0 = sent unchanged, 1 = entirely rewritten
+    approved_by = Column(String(64))      # user name; None only for auto_offhours
+    offhours_window = Column(String(16))  # closed period of an auto-reply (one per window)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    conversation = relationship("Conversation", back_populates="replies")
+    message = relationship("BuyerMessage")
+    suggestion = relationship("Suggestion")

@@ -1,0 +1,78 @@
+"""Rasa tracker and lock stores on Redis with a bounded history.
+
+Rasa's own ``RedisTrackerStore`` keeps every event of a conversation and, on each
+save, reads, merges and rewrites all of them: a long conversation gets slower on
+every turn. The assistant needs only the recent turns (rules look at the last few
+events; the order number lives in a slot), and the conversation of record is kept
+by the service in SQL. So this store keeps at most ``max_events`` events: the
+tail from a user turn on, after a head that restores the current slot values.
+
+Configured from ``endpoints.yml`` (values come from environment variables, hence
+the conversions below).
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+from rasa.core.lock_store import RedisLockStore
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+DEFAULT_MAX_EVENTS = 60
+
+
+def bounded(tracker: DialogueStateTracker, max_events: int) -> DialogueStateTracker:
+    """The tracker cut to its last ``max_events`` events, starting at a user turn.
+
+    The head restores every slot's current value, so what the assistant
+    remembers (order number, shop, buyer) survives the cut.
+    """
+    events: List[Event] = list(tracker.events)
+    if len(events) <= max_events:
+        return tracker
+    cut = next((i for i in range(len(events) - max_events, len(events))
+                if isinstance(events[i], UserUttered)), None)
+    if cut is None:
+        return tracker
+    stamp = events[cut].timestamp
+    head: List[Event] = [ActionExecuted("action_session_start", timestamp=stamp),
+                         SessionStarted(timestamp=stamp)]
+    head += [SlotSet(name, slot.value, timestamp=stamp)
+             for name, slot in tracker.slots.items() if slot.value is not None]
+    head.append(ActionExecuted("action_listen", timestamp=stamp))
+    return DialogueStateTracker.from_events(tracker.sender_id, head + events[cut:],
+                                            slots=list(tracker.slots.values()))
+
+
+class BoundedRedisTrackerStore(RedisTrackerStore):
+    """Redis tracker store that keeps a conversation's recent events only."""
+
+    def __init__(self, domain: Domain, host: str = "localhost", port: Any = 6379, db: Any = 0,
+                 record_exp: Any = None, max_events: Any = DEFAULT_MAX_EVENTS,
+                 **kwargs: Any) -> None:
+        exp = float(record_exp) if record_exp not in (None, "", "0") else None
+        super().__init__(domain, host=host, port=int(port), db=int(db), record_exp=exp, **kwargs)
+        self.max_events = int(max_events)
+
+    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        # One writer per conversation (the lock store), so no read-merge-write is needed.
+        await self.stream_events(tracker)
+        expiry = timeout or self.record_exp
+        data = self.serialise_tracker(bounded(tracker, self.max_events))
+        self.red.set(self.key_prefix + tracker.sender_id, data,
+                     ex=int(expiry) if expiry else None)
+
+
+class RedisLocks(RedisLockStore):
+    """Rasa's Redis lock store, built from an endpoint whose values are environment strings."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None) -> None:
+        options = dict(endpoint_config.kwargs) if endpoint_config else {}
+        super().__init__(host=(endpoint_config.url if endpoint_config else None) or "localhost",
+                         port=int(options.get("port", 6379)), db=int(options.get("db", 1)),
+                         key_prefix=options.get("key_prefix"),
+                         socket_timeout=float(options.get("socket_timeout", 5)))
