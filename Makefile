@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run parse demo-data test test-fast eval compare bench lint clean
+.PHONY: help setup train run chat parse demo-data test test-fast eval compare bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,10 @@ train: $(MODEL) ## Train the assistant (NLU + dialogue rules) into models/ when 
 SHOP  ?= wuhan
 BUYER ?= wuhan-paid_not_shipped
 
-run: $(MODEL) ## Set up what is missing, train, then chat as a demo buyer (SHOP=, BUYER=) and see suggestions
+run: $(MODEL) ## Set up what is missing, train, start action server + API (demo shops, SQLite) and print the URL
+	$(PY) -m api run
+
+chat: $(MODEL) ## Chat in the terminal as a demo buyer (SHOP=, BUYER=) and see suggestions
 	$(PY) -m bot chat --shop $(SHOP) --buyer $(BUYER)
 
 parse: $(MODEL) ## Parse buyer messages typed one per line (JSON out)

@@ -1,0 +1,165 @@
+"""`python -m api run`: everything on embedded defaults (the README's run command).
+
+  run        start the action server, create demo users (local only), serve the API
+  serve      serve the API only (the action server runs elsewhere)
+  users add NAME --role agent|supervisor|admin --shop SHOP...   prints the new token
+  users token NAME                                              prints a fresh token
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import List, Optional
+from urllib.parse import urlparse
+
+from api.settings import ROOT, Settings, get_settings
+
+DEMO_USERS = (("admin", "admin", []), ("agent-wuhan", "agent", ["wuhan"]),
+              ("agent-shanghai", "agent", ["shanghai"]),
+              ("supervisor-wuhan", "supervisor", ["wuhan"]))
+
+
+def configure_logging(level: str) -> None:
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.privacy import install_log_masking
+
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("rasa", "rasa_sdk", "tensorflow", "absl", "apscheduler", "sanic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    install_log_masking()
+    for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):
+        install_log_masking(logging.getLogger(name))
+
+
+def _use_database(settings: Settings) -> None:
+    from bot.store import runtime
+
+    if settings.database_url:
+        os.environ["DATABASE_URL"] = settings.database_url
+    runtime.reset()
+    runtime.sessions()
+
+
+def demo_tokens(settings: Settings) -> List[tuple]:
+    """Fresh tokens for the demo users (created if missing). Local use only."""
+    from bot.assist.users import create_user, rotate_token
+    from bot.store.runtime import sessions
+    from bot.store.service_models import User
+
+    if settings.env != "local":
+        raise SystemExit("demo users exist only with ENV=local; create users with "
+                         "`python -m api users add`")
+    out = []
+    with sessions()() as session:
+        for name, role, shops in DEMO_USERS:
+            if session.query(User).filter_by(name=name).first() is None:
+                _, token = create_user(session, name, role, shops)
+            else:
+                token = rotate_token(session, name)
+            out.append((name, role, ",".join(shops) or "all shops", token))
+        session.commit()
+    return out
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def start_action_server(settings: Settings) -> Optional[subprocess.Popen]:
+    """The action server on ACTION_SERVER_URL's port, unless one already answers there."""
+    health = settings.action_server_url.rsplit("/webhook", 1)[0] + "/health"
+    if _answers(health):
+        print(f"action server: already running at {health}")
+        return None
+    port = urlparse(settings.action_server_url).port or 5055
+    rasa = str(Path(sys.executable).parent / "rasa")
+    proc = subprocess.Popen([rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the action server exited with {proc.returncode}")
+        if _answers(health):
+            print(f"action server: started on port {port}")
+            return proc
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the action server did not answer within 120 s")
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from api.main import create_app
+
+    print(f"conversation state: {'Redis at ' + settings.redis_url if settings.redis_url else 'in-memory (REDIS_URL not set: state is lost on restart)'}")
+    print(f"order store: {settings.database_url or 'SQLite var/shop.db with the demo shops'}")
+    print(f"open http://{settings.host}:{settings.port}/docs  (health: /healthz)", flush=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level=settings.log_level.lower(), log_config=None)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="action server + demo users + API (local)")
+    sub.add_parser("serve", help="the API only")
+    users = sub.add_parser("users", help="manage users").add_subparsers(dest="action", required=True)
+    add = users.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["agent", "supervisor", "admin"])
+    add.add_argument("--shop", action="append", default=[])
+    users.add_parser("token").add_argument("name")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    _use_database(settings)
+    if args.command == "users":
+        return _users(args)
+    actions = start_action_server(settings) if args.command == "run" else None
+    try:
+        if args.command == "run":
+            print("demo users (tokens are new at every start):")
+            for name, role, shops, token in demo_tokens(settings):
+                print(f"  {name:17} {role:10} {shops:10} {token}")
+        serve(settings)
+    finally:
+        if actions is not None:
+            actions.terminate()
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    from bot.assist.errors import ServiceError
+    from bot.assist.users import create_user, rotate_token
+    from bot.store.runtime import sessions
+
+    with sessions()() as session:
+        try:
+            if args.action == "add":
+                _, token = create_user(session, args.name, args.role, args.shop)
+            else:
+                token = rotate_token(session, args.name)
+        except ServiceError as e:
+            print(f"error: {e.reason}", file=sys.stderr)
+            return 2
+        session.commit()
+    print(token)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
