@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictStr
 
 ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 
 
 class IncomingMessage(BaseModel):
-    client_message_id: str = Field(..., min_length=1, max_length=64, regex=ID_PATTERN,
+    client_message_id: StrictStr = Field(..., min_length=1, max_length=64, regex=ID_PATTERN,
                                    description="the chat system's id; resending it is safe")
-    text: str = Field(..., max_length=20000, description="what the buyer wrote (≤ 2000 characters)")
-    buyer_id: Optional[str] = Field(None, min_length=1, max_length=64, regex=ID_PATTERN)
+    text: StrictStr = Field(..., max_length=20000, description="what the buyer wrote (≤ 2000 characters)")
+    buyer_id: Optional[StrictStr] = Field(None, min_length=1, max_length=64, regex=ID_PATTERN)
 
     class Config:
         extra = "forbid"
 
 
 class Approval(BaseModel):
-    text: Optional[str] = Field(None, max_length=20000,
+    text: Optional[StrictStr] = Field(None, max_length=20000,
                                 description="the edited text; omit to send the suggestion as is")
 
     class Config:
@@ -29,24 +29,24 @@ class Approval(BaseModel):
 
 
 class Rejection(BaseModel):
-    correct_intent: Optional[str] = Field(None, max_length=40,
+    correct_intent: Optional[StrictStr] = Field(None, max_length=40,
                                           description="what the buyer actually meant")
-    reason: Optional[str] = Field(None, max_length=500)
+    reason: Optional[StrictStr] = Field(None, max_length=500)
 
     class Config:
         extra = "forbid"
 
 
 class FreeText(BaseModel):
-    text: str = Field(..., max_length=20000)
+    text: StrictStr = Field(..., max_length=20000)
 
     class Config:
         extra = "forbid"
 
 
 class NewUser(BaseModel):
-    name: str = Field(..., min_length=2, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
-    role: str = Field(..., regex=r"^(agent|supervisor|admin)$")
+    name: StrictStr = Field(..., min_length=2, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
+    role: StrictStr = Field(..., regex=r"^(agent|supervisor|admin)$")
     shops: List[str] = Field(default_factory=list, max_items=100)
 
     class Config:

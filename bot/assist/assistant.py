@@ -97,7 +97,9 @@ class Assistant:
         return cls(agent, settings)
 
     def describe_stores(self) -> Dict[str, str]:
-        tracker = type(self.agent.tracker_store).__name__
+        store = self.agent.tracker_store
+        store = getattr(store, "_tracker_store", store)  # Rasa wraps it in a FailSafeTrackerStore
+        tracker = type(store).__name__
         lock = type(self.agent.lock_store).__name__
         where = self.settings.redis_url or "this process's memory (REDIS_URL not set)"
         return {"tracker_store": tracker, "lock_store": lock, "location": where}

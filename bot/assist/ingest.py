@@ -23,7 +23,14 @@ from bot.offhours import auto_reply
 from bot.phrases import shop_library
 from bot.policy import shop_policy
 from bot.store.models import Shop
-from bot.store.service_models import BuyerMessage, Conversation, Reply, ReplyKind, Suggestion
+from bot.store.service_models import (
+    BuyerMessage,
+    Conversation,
+    Reply,
+    ReplyKind,
+    Suggestion,
+    as_utc,
+)
 
 RANKING_KEPT = 5
 _ENTITY_KEYS = ("entity", "value", "start", "end", "confidence_entity", "additional_info")
@@ -111,6 +118,7 @@ async def ingest(session: Session, assistant: Assistant, shop_id: str, conversat
                  client_message_id: str, text: str, buyer_id: Optional[str],
                  now: dt.datetime) -> Ingested:
     text = clean_text(text)
+    now = as_utc(now)
     if session.get(Shop, shop_id) is None:
         raise NotFound(f"unknown shop {shop_id!r}")
     existing = find_message(session, shop_id, client_message_id)

@@ -21,6 +21,7 @@ from bot.store.service_models import (
     Suggestion,
     SuggestionStatus,
     User,
+    as_utc,
 )
 
 INTENTS = ("greet", "goodbye", "affirm", "deny", "shipping_query", "size_query", "bargain",
@@ -62,12 +63,12 @@ def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
     text = clean_text(edited_text, "edited text") if edited_text is not None else suggestion.text
     edited = text != suggestion.text
     suggestion.status = SuggestionStatus.edited if edited else SuggestionStatus.approved
-    suggestion.decided_by, suggestion.decided_at = user.name, now
+    suggestion.decided_by, suggestion.decided_at = user.name, as_utc(now)
     conversation = suggestion.message.conversation
     reply = Reply(conversation=conversation, message=suggestion.message, suggestion=suggestion,
                   kind=ReplyKind.edited if edited else ReplyKind.approved, text=text,
                   original_text=suggestion.text, edit_ratio=edit_ratio(suggestion.text, text),
-                  approved_by=user.name, created_at=now)
+                  approved_by=user.name, created_at=as_utc(now))
     session.add(reply)
     conversation.unread = 0
     session.commit()
@@ -81,7 +82,7 @@ def reject(session: Session, user: User, shop_id: str, suggestion_id: int,
     if correct_intent is not None and correct_intent not in INTENTS:
         raise InvalidInput(f"unknown intent {correct_intent!r}; one of: {', '.join(INTENTS)}")
     suggestion.status = SuggestionStatus.rejected
-    suggestion.decided_by, suggestion.decided_at = user.name, now
+    suggestion.decided_by, suggestion.decided_at = user.name, as_utc(now)
     suggestion.correct_intent = correct_intent
     suggestion.reject_reason = clean_text(reason, "reason", 500) if reason else None
     session.commit()
@@ -94,7 +95,7 @@ def send_free_text(session: Session, user: User, shop_id: str, conversation_id: 
     conversation = find_conversation(session, shop_id, conversation_id)
     last = conversation.messages[-1] if conversation.messages else None
     reply = Reply(conversation=conversation, message=last, kind=ReplyKind.free_text, text=text,
-                  approved_by=user.name, created_at=now)
+                  approved_by=user.name, created_at=as_utc(now))
     session.add(reply)
     conversation.unread = 0
     session.commit()

@@ -33,6 +33,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """Times are stored in UTC: SQLite keeps no offset, so one zone everywhere."""
+    return moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment.replace(
+        tzinfo=dt.timezone.utc)
+
+
 class Role(str, enum.Enum):
     agent = "agent"            # answers buyers of their shops
     supervisor = "supervisor"  # plus review, audit and metrics of their shops

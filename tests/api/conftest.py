@@ -1,0 +1,144 @@
+"""The API under test with real parts: a Redis server, the action server and the
+trained Rasa model, over a temporary SQLite order store with the demo shops.
+
+The app runs in process (``TestClient``) so the clock can be injected with
+``app.dependency_overrides``; ``clock.set(...)`` moves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.deps import get_clock
+from api.main import create_app
+from api.settings import Settings
+from bot.assist.users import create_user
+from bot.store import runtime
+from bot.store.db import make_engine, migrate, session_factory
+from bot.store.demo import load_demo
+from tests.api.services import Process, action_process, free_port, redis_process
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+IN_HOURS = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)  # wuhan is open 09:00-23:30
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = IN_HOURS
+
+    def set(self, value: dt.datetime) -> None:
+        self.now = value
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture(scope="package")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("api")
+
+
+@pytest.fixture(scope="package")
+def database_url(workdir: Path) -> Iterator[str]:
+    url = f"sqlite:///{workdir / 'shop.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        load_demo(session, now=IN_HOURS)
+        session.commit()
+    engine.dispose()
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    runtime.reset()
+    yield url
+    if previous is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = previous
+    runtime.reset()
+
+
+@pytest.fixture(scope="package")
+def redis(workdir: Path) -> Iterator[Process]:
+    port = free_port()
+    process = redis_process(port, workdir / "redis.log").start()
+    process.url = f"redis://127.0.0.1:{port}/0"  # type: ignore[attr-defined]
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="package")
+def actions(workdir: Path, database_url: str) -> Iterator[Process]:
+    port = free_port()
+    process = action_process(port, database_url, workdir / "actions.log").start()
+    process.url = f"http://127.0.0.1:{port}/webhook"  # type: ignore[attr-defined]
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="package")
+def settings(model_path: Path, database_url: str, redis: Process, actions: Process) -> Settings:
+    return Settings(database_url=database_url, redis_url=redis.url,  # type: ignore[attr-defined]
+                    action_server_url=actions.url, model_path=model_path,  # type: ignore[attr-defined]
+                    action_timeout_seconds=5)
+
+
+@pytest.fixture(scope="package")
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="package")
+def client(settings: Settings, clock: Clock) -> Iterator[TestClient]:
+    app = create_app(settings)
+    app.dependency_overrides[get_clock] = lambda: clock
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock(clock: Clock) -> None:
+    clock.set(IN_HOURS)
+
+
+@pytest.fixture(scope="package")
+def tokens(client: TestClient) -> Dict[str, str]:
+    """Bearer tokens by user name: agents of each shop, a supervisor, an admin."""
+    out = {}
+    with runtime.sessions()() as session:
+        for name, role, shops in (("agent-wuhan", "agent", ["wuhan"]),
+                                  ("agent-shanghai", "agent", ["shanghai"]),
+                                  ("supervisor-wuhan", "supervisor", ["wuhan"]),
+                                  ("admin", "admin", [])):
+            _, out[name] = create_user(session, name, role, shops)
+        session.commit()
+    return out
+
+
+def auth(token: str) -> Dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture()
+def agent(tokens: Dict[str, str]) -> Dict[str, str]:
+    return auth(tokens["agent-wuhan"])
+
+
+def new_id(prefix: str = "c") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def send(client: TestClient, headers: Dict[str, str], conversation: str, text: str,
+         buyer: str = "wuhan-paid_not_shipped", shop: str = "wuhan",
+         message_id: str = "") -> Any:
+    return client.post(f"/api/shops/{shop}/conversations/{conversation}/messages",
+                       json={"client_message_id": message_id or new_id("m"), "text": text,
+                             "buyer_id": buyer}, headers=headers)
