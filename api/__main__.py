@@ -11,15 +11,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 from typing import List, Optional
 from urllib.parse import urlparse
 
-from api.settings import ROOT, Settings, get_settings
+from api.settings import Settings, get_settings
+from bot.processes import Process, action_process, http_ok
 
 DEMO_USERS = (("admin", "admin", []), ("agent-wuhan", "agent", ["wuhan"]),
               ("agent-shanghai", "agent", ["shanghai"]),
@@ -70,34 +67,19 @@ def demo_tokens(settings: Settings) -> List[tuple]:
     return out
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def start_action_server(settings: Settings) -> Optional[subprocess.Popen]:
+def start_action_server(settings: Settings) -> Optional[Process]:
     """The action server on ACTION_SERVER_URL's port, unless one already answers there."""
     health = settings.action_server_url.rsplit("/webhook", 1)[0] + "/health"
-    if _answers(health):
+    if http_ok(health):
         print(f"action server: already running at {health}")
         return None
     port = urlparse(settings.action_server_url).port or 5055
-    rasa = str(Path(sys.executable).parent / "rasa")
-    proc = subprocess.Popen([rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the action server exited with {proc.returncode}")
-        if _answers(health):
-            print(f"action server: started on port {port}")
-            return proc
-        time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the action server did not answer within 120 s")
+    try:
+        process = action_process(port).start(timeout=120)
+    except (RuntimeError, TimeoutError) as e:
+        raise SystemExit(f"the action server did not start: {e}") from None
+    print(f"action server: started on port {port}")
+    return process
 
 
 def serve(settings: Settings) -> None:
@@ -105,7 +87,9 @@ def serve(settings: Settings) -> None:
 
     from api.main import create_app
 
-    print(f"conversation state: {'Redis at ' + settings.redis_url if settings.redis_url else 'in-memory (REDIS_URL not set: state is lost on restart)'}")
+    state = (f"Redis at {settings.redis_url}" if settings.redis_url
+             else "in-memory (REDIS_URL not set: state is lost on restart)")
+    print(f"conversation state: {state}")
     print(f"order store: {settings.database_url or 'SQLite var/shop.db with the demo shops'}")
     print(f"open http://{settings.host}:{settings.port}/docs  (health: /healthz)", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
@@ -138,7 +122,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         serve(settings)
     finally:
         if actions is not None:
-            actions.terminate()
+            actions.stop()
     return 0
 
 

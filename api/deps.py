@@ -68,7 +68,8 @@ def current_user(session: SessionDep,
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-ShopId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")]
+ShopId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$",
+                             examples=["wuhan"])]
 ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 

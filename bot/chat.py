@@ -9,39 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Optional, TextIO
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_actions(port: int) -> subprocess.Popen:
-    rasa = str(Path(sys.executable).parent / "rasa")
-    proc = subprocess.Popen([rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("the action server did not start (try: rasa run actions)")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("the action server did not answer within 120 s")
+from bot.processes import action_process, free_port
 
 
 def format_reply(custom: Dict[str, Any]) -> str:
@@ -88,8 +61,8 @@ def chat(model: Path, shop: str, buyer: Optional[str], now: Optional[str],
     configure_structlog(logging.WARNING)
     from rasa.utils.endpoints import EndpointConfig
 
-    port = _free_port()
-    actions = _start_actions(port)
+    port = free_port()
+    actions = action_process(port).start(timeout=120)
     try:
         agent = Agent.load(str(model), action_endpoint=EndpointConfig(
             f"http://127.0.0.1:{port}/webhook"))
@@ -97,5 +70,5 @@ def chat(model: Path, shop: str, buyer: Optional[str], now: Optional[str],
                   "Ctrl-D to quit\n")
         asyncio.run(_loop(agent, shop, buyer, now, stream, out))
     finally:
-        actions.terminate()
+        actions.stop()
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from fastapi import APIRouter
 from fastapi import Path as PathParam
@@ -22,8 +22,9 @@ SuggestionId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
              responses={409: {"description": "already decided"}})
 def approve_suggestion(shop_id: ShopDep, suggestion_id: SuggestionId, session: SessionDep,
                        user: CurrentUser, clock: ClockDep, live: BroadcasterDep,
-                       body: Approval = Approval()) -> Dict[str, Any]:
-    reply = approve(session, user, shop_id, suggestion_id, body.text, clock())
+                       body: Optional[Approval] = None) -> Dict[str, Any]:
+    text = body.text if body else None
+    reply = approve(session, user, shop_id, suggestion_id, text, clock())
     view = reply_view(reply)
     live.publish(shop_id, "reply", view)
     return view
@@ -34,7 +35,8 @@ def approve_suggestion(shop_id: ShopDep, suggestion_id: SuggestionId, session: S
              responses={409: {"description": "already decided"}})
 def reject_suggestion(shop_id: ShopDep, suggestion_id: SuggestionId, session: SessionDep,
                       user: CurrentUser, clock: ClockDep, live: BroadcasterDep,
-                      body: Rejection = Rejection()) -> Dict[str, Any]:
+                      body: Optional[Rejection] = None) -> Dict[str, Any]:
+    body = body or Rejection()
     suggestion = reject(session, user, shop_id, suggestion_id, body.correct_intent, body.reason,
                         clock())
     view = suggestion_view(suggestion)

@@ -85,7 +85,7 @@ class Assistant:
         self.settings = settings
 
     @classmethod
-    async def load(cls, settings: RasaSettings) -> "Assistant":
+    async def load(cls, settings: RasaSettings) -> Assistant:
         from rasa.core.agent import load_agent
 
         if not settings.model_path.exists():

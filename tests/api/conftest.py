@@ -20,10 +20,10 @@ from api.deps import get_clock
 from api.main import create_app
 from api.settings import Settings
 from bot.assist.users import create_user
+from bot.processes import Process, action_process, free_port, redis_process
 from bot.store import runtime
 from bot.store.db import make_engine, migrate, session_factory
 from bot.store.demo import load_demo
-from tests.api.services import Process, action_process, free_port, redis_process
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -7,8 +7,8 @@ from typing import Dict
 
 from fastapi.testclient import TestClient
 
+from bot.processes import Process
 from tests.api.conftest import new_id, send
-from tests.api.services import Process
 
 
 def test_redis_down_gives_degraded_suggestions_then_recovers(

@@ -7,8 +7,8 @@ import os
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from bot.store.models import Base
 import bot.store.service_models  # noqa: F401  (registers the service tables)
+from bot.store.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

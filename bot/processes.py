@@ -1,5 +1,6 @@
-"""Real processes the API tests need: a Redis server and the action server, each on
-a free port, started and stopped by the tests (fault tests stop and restart them)."""
+"""Child processes the service starts beside itself: the action server and, for tests
+and benchmarks, a private Redis server; each on its own port, stoppable and restartable
+(fault tests stop and restart them)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -47,7 +48,7 @@ class Process:
         self.name, self.args, self.ready, self.env, self.log = name, args, ready, env, log
         self.proc: Optional[subprocess.Popen] = None
 
-    def start(self, timeout: float = 180) -> "Process":
+    def start(self, timeout: float = 180) -> Process:
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(self.args, cwd=ROOT, env={**os.environ, **(self.env or {})},
                                      stdout=out, stderr=subprocess.STDOUT)
@@ -72,7 +73,7 @@ class Process:
         self.proc = None
 
 
-def redis_process(port: int, log: Path) -> Process:
+def redis_process(port: int, log: Optional[Path] = None) -> Process:
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed (make setup installs it: "
@@ -81,9 +82,13 @@ def redis_process(port: int, log: Path) -> Process:
                              "--appendonly", "no"], lambda: redis_ok(port), log=log)
 
 
-def action_process(port: int, database_url: str, log: Path) -> Process:
+def action_process(port: int, database_url: Optional[str] = None,
+                   log: Optional[Path] = None) -> Process:
+    """`rasa run actions` for this project; the order store is DATABASE_URL's (or the given one)."""
     rasa = str(Path(sys.executable).parent / "rasa")
+    env = {"PYTHONPATH": str(ROOT)}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return Process("action server", [rasa, "run", "actions", "--actions", "actions",
                                      "--port", str(port)],
-                   lambda: http_ok(f"http://127.0.0.1:{port}/health"),
-                   env={"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}, log=log)
+                   lambda: http_ok(f"http://127.0.0.1:{port}/health"), env=env, log=log)
