@@ -15,10 +15,10 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run chat parse demo-data test test-fast eval compare bench lint clean
+.PHONY: help setup train run chat parse demo-data system-packages test test-fast eval compare bench bench-service lint clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements.txt requirements.lock
 	@test -x "$(PYTHON310)" || { echo "error: Python 3.10 not found (install it with pyenv: pyenv install 3.10.13)"; exit 1; }
@@ -51,7 +51,10 @@ parse: $(MODEL) ## Parse buyer messages typed one per line (JSON out)
 demo-data: $(VENV)/.installed ## Create/upgrade the order store (DATABASE_URL or var/shop.db) and load the demo shops
 	$(PY) -m bot demo-data
 
-test: $(MODEL) ## Set up what is missing, train, and run the whole test suite
+system-packages: ## Install the Debian packages the tests run for real (redis-server)
+	bash scripts/system_packages.sh
+
+test: $(MODEL) system-packages ## Set up what is missing, train, and run the whole test suite
 	$(PY) -m pytest -q
 
 test-fast: $(VENV)/.installed ## Unit tests that need no trained model
@@ -65,6 +68,9 @@ compare: $(VENV)/.installed ## Compare candidate classifiers (bench/configs/*.ym
 
 bench: $(MODEL) ## Parse latency, throughput, training time and memory, as a table
 	$(PY) bench/parse_bench.py
+
+bench-service: $(MODEL) system-packages ## End-to-end API latency (1 and 8 clients) and turn 1 vs turn 50
+	$(PY) bench/service_bench.py
 
 lint: $(VENV)/.installed ## ruff
 	$(VENV)/bin/ruff check bot actions api tests bench scripts

@@ -92,8 +92,13 @@ def serve(settings: Settings) -> None:
     print(f"conversation state: {state}")
     print(f"order store: {settings.database_url or 'SQLite var/shop.db with the demo shops'}")
     print(f"open http://{settings.host}:{settings.port}/docs  (health: /healthz)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=settings.log_level.lower(), log_config=None)
+    if settings.workers > 1:  # each worker loads the model; settings come from the environment
+        uvicorn.run("api.main:create_app", factory=True, workers=settings.workers,
+                    host=settings.host, port=settings.port,
+                    log_level=settings.log_level.lower(), log_config=None)
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    log_level=settings.log_level.lower(), log_config=None)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

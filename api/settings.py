@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     env: str = "local"                      # "local" allows the demo users; anything else does not
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1                        # API processes (WORKERS); live updates need REDIS_URL if > 1
     database_url: Optional[str] = None      # default: SQLite in var/ with the demo shops
     redis_url: Optional[str] = None         # e.g. redis://127.0.0.1:6379/0; unset: in-memory stores
     model_path: Path = ROOT / "models" / "assistant.tar.gz"

@@ -88,6 +88,9 @@ class Assistant:
     async def load(cls, settings: RasaSettings) -> Assistant:
         from rasa.core.agent import load_agent
 
+        from bot.assist import rasa_speedups
+
+        rasa_speedups.install()
         if not settings.model_path.exists():
             raise FileNotFoundError(f"no trained model at {settings.model_path} (run: make train)")
         agent = await load_agent(model_path=str(settings.model_path),

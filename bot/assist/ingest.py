@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.assist.assistant import Assistant, Outcome
 from bot.assist.errors import Conflict, NotFound
 from bot.assist.validation import clean_text
-from bot.offhours import auto_reply
+from bot.offhours import auto_reply, closed_window
 from bot.phrases import shop_library
 from bot.policy import shop_policy
 from bot.store.models import Shop
@@ -58,24 +58,36 @@ def _replay(existing: BuyerMessage, conversation_id: str, text: str) -> Ingested
     return Ingested(existing, auto, created=False)
 
 
-def _conversation(session: Session, shop_id: str, external_id: str, buyer_id: Optional[str],
-                  now: dt.datetime) -> Conversation:
-    conversation = session.execute(select(Conversation).where(
+def _conversation(session: Session, shop_id: str, external_id: str) -> Optional[Conversation]:
+    return session.execute(select(Conversation).where(
         Conversation.shop_id == shop_id, Conversation.external_id == external_id)).scalar()
+
+
+def _check_buyer(conversation: Optional[Conversation], external_id: str,
+                 buyer_id: Optional[str]) -> None:
+    if conversation and buyer_id and conversation.buyer_id and buyer_id != conversation.buyer_id:
+        raise Conflict(f"conversation {external_id!r} belongs to another buyer")
+
+
+def _open_conversation(session: Session, shop_id: str, external_id: str, buyer_id: Optional[str],
+                       now: dt.datetime) -> Conversation:
+    conversation = _conversation(session, shop_id, external_id)
     if conversation is None:
         conversation = Conversation(shop_id=shop_id, external_id=external_id, buyer_id=buyer_id,
                                     created_at=now, last_message_at=now, unread=0)
         session.add(conversation)
-        session.flush()
-    elif buyer_id and conversation.buyer_id and buyer_id != conversation.buyer_id:
-        raise Conflict(f"conversation {external_id!r} belongs to another buyer")
     elif buyer_id and not conversation.buyer_id:
         conversation.buyer_id = buyer_id
     return conversation
 
 
-def _remembered_order(conversation: Conversation) -> Optional[str]:
-    return next((m.order_id for m in reversed(conversation.messages) if m.order_id), None)
+def _remembered_order(session: Session, conversation: Optional[Conversation]) -> Optional[str]:
+    """The last order number the conversation settled on (one indexed query, any length)."""
+    if conversation is None:
+        return None
+    return session.execute(select(BuyerMessage.order_id).where(
+        BuyerMessage.conversation_id == conversation.id, BuyerMessage.order_id.isnot(None))
+        .order_by(BuyerMessage.id.desc()).limit(1)).scalar()
 
 
 def _entities(parse: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -104,7 +116,11 @@ def _message(conversation: Conversation, client_message_id: str, text: str, now:
 def _auto_reply(session: Session, conversation: Conversation, message: BuyerMessage,
                 now: dt.datetime) -> Optional[Reply]:
     policy = shop_policy(conversation.shop_id)
-    sent = [r.offhours_window for r in conversation.replies if r.offhours_window]
+    if closed_window(policy, now) is None:
+        return None
+    sent = [] if conversation.id is None else session.execute(
+        select(Reply.offhours_window).where(Reply.conversation_id == conversation.id,
+                                            Reply.offhours_window.isnot(None))).scalars().all()
     answer = auto_reply(policy, shop_library(conversation.shop_id), now, message.intent, sent)
     if answer is None:
         return None
@@ -124,10 +140,16 @@ async def ingest(session: Session, assistant: Assistant, shop_id: str, conversat
     existing = find_message(session, shop_id, client_message_id)
     if existing is not None:
         return _replay(existing, conversation_id, text)
-    conversation = _conversation(session, shop_id, conversation_id, buyer_id, now)
-    metadata = {"shop_id": shop_id, "buyer_id": conversation.buyer_id, "now": now.isoformat()}
-    outcome = await assistant.respond(text, f"{shop_id}:{conversation_id}", metadata,
-                                      _remembered_order(conversation))
+    known = _conversation(session, shop_id, conversation_id)
+    _check_buyer(known, conversation_id, buyer_id)
+    buyer = buyer_id or (known.buyer_id if known else None)
+    remembered = _remembered_order(session, known)
+    # No transaction stays open while Rasa works: other turns must be able to write.
+    session.commit()
+    metadata = {"shop_id": shop_id, "buyer_id": buyer, "now": now.isoformat()}
+    outcome = await assistant.respond(text, f"{shop_id}:{conversation_id}", metadata, remembered)
+    # From here to the commit there is no await: one turn's writes at a time per process.
+    conversation = _open_conversation(session, shop_id, conversation_id, buyer_id, now)
     message = _message(conversation, client_message_id, text, now, outcome)
     session.add(message)
     reply = _auto_reply(session, conversation, message, now)

@@ -108,7 +108,7 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.pipeline is None or not messages:
             return messages
-        probabilities = self.pipeline.predict_proba(self._features(messages))
+        probabilities = self.probabilities(self._features(messages))
         classes = self.pipeline.classes_
         limit = self.config["ranking_length"]
         for message, probs in zip(messages, probabilities, strict=True):
@@ -118,6 +118,30 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
             message.set("intent_ranking", ranking[:limit] if limit else ranking,
                         add_to_output=True)
         return messages
+
+    def probabilities(self, features: csr_matrix) -> np.ndarray:
+        """``pipeline.predict_proba``, computed directly for the multinomial case.
+
+        scikit-learn's input checks cost more than the arithmetic for one short
+        message (about 2 ms a parse); the result is the same (a test compares).
+        """
+        tfidf, clf = self.pipeline.named_steps["tfidf"], self.pipeline.named_steps["clf"]
+        multinomial = (len(clf.classes_) > 2 and clf.multi_class in ("auto", "multinomial")
+                       and clf.solver != "liblinear" and tfidf.norm == "l2" and tfidf.use_idf)
+        if not multinomial:
+            return self.pipeline.predict_proba(features)
+        X = csr_matrix(features, dtype=np.float64, copy=True)
+        if tfidf.sublinear_tf:
+            np.log(X.data, X.data)
+            X.data += 1
+        X = X.multiply(tfidf.idf_).tocsr()
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        X = X.multiply(1 / norms[:, None]).tocsr()
+        scores = np.asarray(X @ clf.coef_.T) + clf.intercept_
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:

@@ -10,6 +10,7 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'shop.db'}"
@@ -23,11 +24,16 @@ def make_engine(url: Optional[str] = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+        # a pool (SQLAlchemy 1.4 opens a new file connection per session by default)
+        engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=8,
+                               connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _foreign_keys(connection, _record):  # type: ignore[no-untyped-def]
+        def _pragmas(connection, _record):  # type: ignore[no-untyped-def]
             connection.execute("PRAGMA foreign_keys=ON")
+            # readers never block the writer (the service writes while the action server reads)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
 
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)

@@ -53,6 +53,17 @@ def test_predicts_ranked_intents_and_survives_persist_load(
     assert again.get("intent_ranking") == ranking
 
 
+def test_direct_probabilities_equal_scikit_learns(
+        model_storage: ModelStorage, context: ExecutionContext,
+        training_data: TrainingData) -> None:
+    clf = TfidfLogRegClassifier.create({}, model_storage, Resource("clf"), context)
+    clf.train(training_data)
+    probe = [message(words) for words in (["退款", "退货"], ["快递"], ["在吗", "发货", "发货"], [])]
+    features = TfidfLogRegClassifier._features(probe)
+    expected = clf.pipeline.predict_proba(features)
+    np.testing.assert_allclose(clf.probabilities(features), expected, rtol=1e-9, atol=1e-12)
+
+
 def test_missing_features_is_a_clear_error(model_storage: ModelStorage,
                                            context: ExecutionContext) -> None:
     clf = TfidfLogRegClassifier.create({}, model_storage, Resource("clf"), context)

@@ -1,0 +1,191 @@
+"""End-to-end service benchmark: HTTP in → suggestions out. Prints a table.
+
+    python bench/service_bench.py [--n 300] [--turns 50] [--readme]
+
+Starts its own Redis server, action server and API (`python -m api serve`) on
+free ports over a temporary copy of the demo order store, then measures:
+  * latency p50/p99 with 1 client (one message at a time) and with 8 concurrent
+    clients, and suggestions per second (messages answered per second) at 8;
+  * latency at turn 1 vs turn 50 of a conversation (median over several
+    conversations of turns 1-5 and 46-50), to show history stays bounded.
+All figures come from one run on this (noisy, 2-core) machine: compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from bench.parse_bench import messages, percentile  # noqa: E402
+from bot.processes import Process, action_process, free_port, http_ok, redis_process  # noqa: E402
+
+SHOP, BUYER = "wuhan", "wuhan-paid_not_shipped"
+
+
+def start_stack(tmp: Path) -> Tuple[List[Process], str, str]:
+    from bot.assist.users import create_user
+    from bot.store.db import make_engine, migrate, session_factory
+    from bot.store.demo import load_demo
+
+    url = f"sqlite:///{tmp / 'shop.db'}"
+    migrate(url)
+    with session_factory(make_engine(url))() as session:
+        load_demo(session)
+        _, token = create_user(session, "bench", "agent", [SHOP])
+        session.commit()
+    redis_port, action_port, api_port = free_port(), free_port(), free_port()
+    redis = redis_process(redis_port, tmp / "redis.log").start()
+    actions = action_process(action_port, url, tmp / "actions.log").start()
+    env = {"DATABASE_URL": url, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+           "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", "PORT": str(api_port),
+           "LOG_LEVEL": "WARNING", "WORKERS": os.environ.get("WORKERS", "1")}
+    api = Process("api", [sys.executable, "-m", "api", "serve"],
+                  lambda: http_ok(f"http://127.0.0.1:{api_port}/healthz"), env=env,
+                  log=tmp / "api.log").start()
+    return [api, actions, redis], f"http://127.0.0.1:{api_port}", token
+
+
+def _stat(pid: int) -> Tuple[int, float]:
+    """(parent pid, CPU seconds used) of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root: int, descendants: bool = True) -> float:
+    """CPU seconds used so far by a process and (unless told not to) all its descendants."""
+    if not descendants:
+        return _stat(root)[1]
+    stats: Dict[int, Tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = _stat(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, frontier = 0.0, [root]
+    while frontier:
+        pid = frontier.pop()
+        total += stats.get(pid, (0, 0.0))[1]
+        frontier += [child for child, (parent, _) in stats.items() if parent == pid]
+    return total
+
+
+def post(client: httpx.Client, base: str, conversation: str, text: str) -> float:
+    start = time.perf_counter()
+    response = client.post(f"{base}/api/shops/{SHOP}/conversations/{conversation}/messages",
+                           json={"client_message_id": uuid.uuid4().hex, "text": text,
+                                 "buyer_id": BUYER})
+    elapsed = time.perf_counter() - start
+    if response.status_code != 201 or response.json()["message"]["degraded"]:
+        raise RuntimeError(f"unexpected answer {response.status_code}: {response.text[-400:]}")
+    return elapsed * 1000
+
+
+def sequential(base: str, token: str, texts: List[str]) -> List[float]:
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        return [post(client, base, f"seq-{i // 5}", text) for i, text in enumerate(texts)]
+
+
+def concurrent(base: str, token: str, texts: List[str], clients: int) -> Tuple[List[float], float]:
+    latencies: List[float] = []
+    lock = threading.Lock()
+
+    def worker(k: int) -> None:
+        mine = texts[k::clients]
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+            for i, text in enumerate(mine):
+                value = post(client, base, f"con-{k}-{i // 5}", text)
+                with lock:
+                    latencies.append(value)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, len(latencies) / (time.perf_counter() - start)
+
+
+def long_conversations(base: str, token: str, texts: List[str], turns: int,
+                       conversations: int = 4) -> Tuple[float, float]:
+    early: List[float] = []
+    late: List[float] = []
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        for c in range(conversations):
+            name = f"long-{c}-{uuid.uuid4().hex[:6]}"
+            for turn in range(1, turns + 1):
+                value = post(client, base, name, texts[(c * turns + turn) % len(texts)])
+                if turn <= 5:
+                    early.append(value)
+                elif turn > turns - 5:
+                    late.append(value)
+    return statistics.median(early), statistics.median(late)
+
+
+def table(rows: List[Tuple[str, str, str]]) -> str:
+    lines = ["| measure | figure | target |", "|---|---:|---:|"]
+    return "\n".join(lines + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=300, help="messages per load test")
+    ap.add_argument("--turns", type=int, default=50)
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
+    args = ap.parse_args()
+    texts = messages(args.n)
+    with tempfile.TemporaryDirectory() as tmp:
+        processes, base, token = start_stack(Path(tmp))
+        try:
+            sequential(base, token, texts[:30])  # warm-up
+            one = sequential(base, token, texts)
+            pids = {"api": processes[0].proc.pid, "action server": processes[1].proc.pid,
+                    "redis": processes[2].proc.pid, "load generator": os.getpid()}
+            mine = os.getpid()  # the servers are children of this process: count it alone
+            before = {name: tree_cpu(pid, pid != mine) for name, pid in pids.items()}
+            eight, rate = concurrent(base, token, texts, 8)
+            cpu = {name: (tree_cpu(pid, pid != mine) - before[name]) * 1000 / len(eight)
+                   for name, pid in pids.items()}
+            turn1, turn50 = long_conversations(base, token, texts, args.turns)
+        finally:
+            for process in processes:
+                process.stop()
+    rows = [("1 client: p50 latency", f"{percentile(one, 50):.1f} ms", "≤ 25 ms"),
+            ("1 client: p99 latency", f"{percentile(one, 99):.1f} ms", "≤ 80 ms"),
+            ("8 clients: p50 latency", f"{percentile(eight, 50):.1f} ms", ""),
+            ("8 clients: p99 latency", f"{percentile(eight, 99):.1f} ms", ""),
+            ("8 clients: suggestions per second", f"{rate:.0f}", "≥ 100"),
+            ("turn 1 (median of turns 1-5)", f"{turn1:.1f} ms", ""),
+            (f"turn {args.turns} (median of turns {args.turns - 4}-{args.turns})",
+             f"{turn50:.1f} ms", ""),
+            (f"turn-{args.turns} / turn-1", f"{turn50 / turn1:.2f}", "≤ 1.3")]
+    rows.append(("8 clients: CPU ms per suggestion",
+                 ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())
+                 + f" (total {sum(cpu.values()):.1f} on {os.cpu_count()} cores)", ""))
+    out = table(rows)
+    print(out)
+    if args.readme:
+        readme = ROOT / "README.md"
+        pattern = re.compile(r"(<!-- service-bench:start -->\n).*?(<!-- service-bench:end -->)", re.S)
+        readme.write_text(pattern.sub(lambda m: m.group(1) + out + "\n" + m.group(2),
+                                      readme.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the test suite runs for real: redis-server (the API tests start
+# their own Redis on a free port). Installs what is missing when run as root with
+# apt-get; otherwise says what to install.
+set -euo pipefail
+missing=()
+for pair in "redis-server:redis-server"; do
+  cmd=${pair%%:*}; pkg=${pair##*:}
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${missing[*]} (Debian packages)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "error: please install ${missing[*]} (e.g. sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
