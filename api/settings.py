@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     endpoints_file: Path = ROOT / "endpoints.yml"
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     tracker_ttl_seconds: int = 7 * 24 * 3600
-    tracker_max_events: int = 60
+    tracker_max_events: int = 30
     action_timeout_seconds: float = 10.0
     log_level: str = "INFO"
 

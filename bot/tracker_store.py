@@ -22,7 +22,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-DEFAULT_MAX_EVENTS = 60
+DEFAULT_MAX_EVENTS = 30
 
 
 def bounded(tracker: DialogueStateTracker, max_events: int) -> DialogueStateTracker:

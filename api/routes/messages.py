@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
-
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from api.deps import AssistantDep, BroadcasterDep, ClockDep, ConversationId, SessionDep, ShopDep
 from api.schemas import IncomingMessage
@@ -21,7 +20,7 @@ router = APIRouter(tags=["messages"])
                         422: {"description": "empty, too long, control characters or markup"}})
 async def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: ConversationId,
                        session: SessionDep, assistant: AssistantDep, clock: ClockDep,
-                       live: BroadcasterDep, response: Response) -> Dict[str, Any]:
+                       live: BroadcasterDep) -> JSONResponse:
     result = await ingest(session, assistant, shop_id, conversation_id, body.client_message_id,
                           body.text, body.buyer_id, clock())
     view = {"message": message_view(result.message),
@@ -31,6 +30,5 @@ async def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id:
         live.publish(shop_id, "message", view)
         if result.auto_reply is not None:
             live.publish(shop_id, "reply", view["auto_reply"])
-    else:
-        response.status_code = 200
-    return view
+    # the view is plain JSON already: skip FastAPI's generic encoder on the hot path
+    return JSONResponse(view, status_code=201 if result.created else 200)

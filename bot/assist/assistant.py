@@ -45,7 +45,7 @@ class RasaSettings:
     endpoints_file: Path
     redis_url: Optional[str] = None
     tracker_ttl_seconds: int = 7 * 24 * 3600
-    tracker_max_events: int = 60
+    tracker_max_events: int = 30
     action_timeout_seconds: float = 10.0
 
 

@@ -69,9 +69,10 @@ def _check_buyer(conversation: Optional[Conversation], external_id: str,
         raise Conflict(f"conversation {external_id!r} belongs to another buyer")
 
 
-def _open_conversation(session: Session, shop_id: str, external_id: str, buyer_id: Optional[str],
-                       now: dt.datetime) -> Conversation:
-    conversation = _conversation(session, shop_id, external_id)
+def _open_conversation(session: Session, known: Optional[Conversation], shop_id: str,
+                       external_id: str, buyer_id: Optional[str], now: dt.datetime) -> Conversation:
+    # ``known`` was read before Rasa ran; a first message may have raced us since
+    conversation = known or _conversation(session, shop_id, external_id)
     if conversation is None:
         conversation = Conversation(shop_id=shop_id, external_id=external_id, buyer_id=buyer_id,
                                     created_at=now, last_message_at=now, unread=0)
@@ -149,18 +150,22 @@ async def ingest(session: Session, assistant: Assistant, shop_id: str, conversat
     metadata = {"shop_id": shop_id, "buyer_id": buyer, "now": now.isoformat()}
     outcome = await assistant.respond(text, f"{shop_id}:{conversation_id}", metadata, remembered)
     # From here to the commit there is no await: one turn's writes at a time per process.
-    conversation = _open_conversation(session, shop_id, conversation_id, buyer_id, now)
-    message = _message(conversation, client_message_id, text, now, outcome)
-    session.add(message)
-    reply = _auto_reply(session, conversation, message, now)
-    conversation.unread = (conversation.unread or 0) + 1
-    conversation.last_message_at = now
-    try:
-        session.commit()
-    except IntegrityError:  # the same message id, sent twice at once: the first one won
-        session.rollback()
-        existing = find_message(session, shop_id, client_message_id)
-        if existing is None:
-            raise
-        return _replay(existing, conversation_id, text)
-    return Ingested(message, reply, created=True)
+    for attempt in (1, 2):
+        conversation = _open_conversation(session, known if attempt == 1 else None, shop_id,
+                                          conversation_id, buyer_id, now)
+        message = _message(conversation, client_message_id, text, now, outcome)
+        session.add(message)
+        reply = _auto_reply(session, conversation, message, now)
+        conversation.unread = (conversation.unread or 0) + 1
+        conversation.last_message_at = now
+        try:
+            session.commit()
+            return Ingested(message, reply, created=True)
+        except IntegrityError:
+            session.rollback()
+            existing = find_message(session, shop_id, client_message_id)
+            if existing is not None:  # the same message, sent twice at once: the first won
+                return _replay(existing, conversation_id, text)
+            # another process opened the conversation first: write into theirs
+    raise Conflict(f"conversation {conversation_id!r} changed while this message was stored; "
+                   "send it again")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,7 +24,7 @@ from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -63,6 +63,7 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.pipeline = pipeline
+        self._weights: Optional[np.ndarray] = None  # coef_ transposed, C-contiguous
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage,
@@ -72,12 +73,18 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _features(messages: List[Message]) -> csr_matrix:
+        """Each message's sentence-level sparse features, side by side in pipeline order.
+
+        The same matrix as ``message.get_sparse_features(TEXT)[1]``, without Rasa's
+        deep copies and the sequence features this classifier does not use.
+        """
         rows = []
         for message in messages:
-            _, sentence = message.get_sparse_features(TEXT)
-            if sentence is None:
+            _, sentence = message._filter_sparse_features(TEXT, [])
+            if not sentence:
                 raise ValueError("TfidfLogRegClassifier needs sparse featurizers before it")
-            rows.append(csr_matrix(sentence.features))
+            rows.append(hstack([f.features for f in sentence]) if len(sentence) > 1
+                        else csr_matrix(sentence[0].features))
         return vstack(rows).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -102,6 +109,7 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
                 random_state=self.config["random_state"])),
         ])
         self.pipeline.fit(X, y)
+        self._weights = None
         self.persist()
         return self._resource
 
@@ -131,14 +139,18 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
         if not multinomial:
             return self.pipeline.predict_proba(features)
         X = csr_matrix(features, dtype=np.float64, copy=True)
+        X.sum_duplicates()
         if tfidf.sublinear_tf:
             np.log(X.data, X.data)
             X.data += 1
-        X = X.multiply(tfidf.idf_).tocsr()
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        X.data *= tfidf.idf_[X.indices]  # on the stored values only: no dense row
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=X.data ** 2, minlength=X.shape[0]))
         norms[norms == 0] = 1
-        X = X.multiply(1 / norms[:, None]).tocsr()
-        scores = np.asarray(X @ clf.coef_.T) + clf.intercept_
+        X.data /= norms[rows]
+        if self._weights is None:  # scipy would copy coef_.T on every call
+            self._weights = np.ascontiguousarray(clf.coef_.T)
+        scores = np.asarray(X @ self._weights) + clf.intercept_
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)

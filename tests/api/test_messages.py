@@ -122,3 +122,17 @@ def test_history_masks_personal_data_the_buyer_typed(client: TestClient,
     text = history(client, agent, conversation)["timeline"][0]["text"]
     assert "13812345678" not in text and "138****5678" in text
     assert "珞喻路1037号" not in text
+
+
+def test_simultaneous_first_messages_of_one_conversation_are_both_kept(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    conversation = new_id()
+    texts = ["在吗", "什么时候发货", "我要退货", "能便宜点吗"]
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(lambda t: send(client, agent, conversation, t), texts))
+    assert [r.status_code for r in responses] == [201] * 4
+    stored = [item["text"] for item in history(client, agent, conversation)["timeline"]
+              if item["type"] == "buyer"]
+    assert sorted(stored) == sorted(texts)

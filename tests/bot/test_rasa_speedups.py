@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.assist import rasa_speedups
@@ -34,3 +35,28 @@ def test_invalid_responses_fail_as_before(action: RemoteAction, result: Dict[str
     rasa_speedups.uninstall()
     with pytest.raises(ValidationError):  # Rasa's own check agrees
         action._validate_action_result(result)
+
+
+@pytest.mark.parametrize("name, default", [("user", None), ("slot", None), ("bot", None),
+                                           ("action", None), ("session_started", None)])
+def test_event_classes_resolve_as_in_rasa(name: str, default: Any) -> None:
+    expected = Event.resolve_by_type(name, default)
+    rasa_speedups.install()
+    try:
+        assert Event.resolve_by_type(name, default) is expected
+        assert Event.resolve_by_type(name, default) is expected  # cached
+    finally:
+        rasa_speedups.uninstall()
+
+
+def test_unknown_event_names_behave_as_in_rasa() -> None:
+    rasa_speedups.install()
+    try:
+        assert Event.resolve_by_type("topic") is None
+        assert Event.resolve_by_type("nonsense", UserUttered) is UserUttered
+        with pytest.raises(ValueError, match="Unknown event name"):
+            Event.resolve_by_type("nonsense")
+        events = [UserUttered("在吗", {"name": "greet"}), SlotSet("order_id", "1")]
+        assert [Event.from_parameters(e.as_dict()) for e in events] == events
+    finally:
+        rasa_speedups.uninstall()

@@ -64,6 +64,16 @@ def test_direct_probabilities_equal_scikit_learns(
     np.testing.assert_allclose(clf.probabilities(features), expected, rtol=1e-9, atol=1e-12)
 
 
+def test_features_equal_rasas_combined_sentence_features() -> None:
+    m = message(["退款", "发货"])
+    extra = scipy.sparse.coo_matrix(np.array([[0.0, 2.0, 1.0]]))
+    m.add_features(Features(extra, FEATURE_TYPE_SENTENCE, TEXT, "chars"))
+    _, combined = m.get_sparse_features(TEXT)
+    expected = combined.features.toarray()
+    assert expected.shape == (1, len(VOCAB) + 3)
+    np.testing.assert_array_equal(TfidfLogRegClassifier._features([m]).toarray(), expected)
+
+
 def test_missing_features_is_a_clear_error(model_storage: ModelStorage,
                                            context: ExecutionContext) -> None:
     clf = TfidfLogRegClassifier.create({}, model_storage, Resource("clf"), context)
