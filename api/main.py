@@ -43,17 +43,19 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         runtime.reset()
         runtime.sessions()  # migrate (and, on the embedded default, load the demo shops)
         app.state.assistant = await Assistant.load(rasa_settings(settings))
+        await app.state.broadcaster.start()
         stores = app.state.assistant.describe_stores()
         logger.warning("conversation state: %s and %s in %s", stores["tracker_store"],
                        stores["lock_store"], stores["location"])
         yield
+        await app.state.broadcaster.stop()
         app.state.assistant = None
 
     app = FastAPI(title="Shop reply assistant", version="0.4.0", lifespan=lifespan,
                   description="Suggestions for shop agents; nothing reaches a buyer without "
                               "an agent's approval, except the off-hours auto-reply.")
     app.state.settings = settings
-    app.state.broadcaster = Broadcaster()
+    app.state.broadcaster = Broadcaster(settings.redis_url)
     app.state.assistant = None
 
     @app.exception_handler(ServiceError)

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,7 +25,15 @@ from bot.store import runtime
 from bot.store.db import make_engine, migrate, session_factory
 from bot.store.demo import load_demo
 
-pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Everything here runs the real stack: marked like the other model tests."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.model)
+            item.add_marker(pytest.mark.slow)
+
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 IN_HOURS = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)  # wuhan is open 09:00-23:30
 
