@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -44,6 +45,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         runtime.sessions()  # migrate (and, on the embedded default, load the demo shops)
         app.state.assistant = await Assistant.load(rasa_settings(settings))
         await app.state.broadcaster.start()
+        # Rasa and TensorFlow leave millions of long-lived objects: keep the garbage
+        # collector's full passes from walking them again on every request burst.
+        gc.collect()
+        gc.freeze()
         stores = app.state.assistant.describe_stores()
         logger.warning("conversation state: %s and %s in %s", stores["tracker_store"],
                        stores["lock_store"], stores["location"])

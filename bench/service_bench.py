@@ -36,12 +36,13 @@ from bot.processes import Process, action_process, free_port, http_ok, redis_pro
 SHOP, BUYER = "wuhan", "wuhan-paid_not_shipped"
 
 
-def start_stack(tmp: Path) -> Tuple[List[Process], str, str]:
+def start_stack(tmp: Path, workers: int = 1,
+                database_url: str = "") -> Tuple[List[Process], str, str]:
     from bot.assist.users import create_user
     from bot.store.db import make_engine, migrate, session_factory
     from bot.store.demo import load_demo
 
-    url = f"sqlite:///{tmp / 'shop.db'}"
+    url = database_url or f"sqlite:///{tmp / 'shop.db'}"
     migrate(url)
     with session_factory(make_engine(url))() as session:
         load_demo(session)
@@ -52,7 +53,7 @@ def start_stack(tmp: Path) -> Tuple[List[Process], str, str]:
     actions = action_process(action_port, url, tmp / "actions.log").start()
     env = {"DATABASE_URL": url, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", "PORT": str(api_port),
-           "LOG_LEVEL": "WARNING", "WORKERS": os.environ.get("WORKERS", "1")}
+           "LOG_LEVEL": "WARNING", "WORKERS": str(workers)}
     api = Process("api", [sys.executable, "-m", "api", "serve"],
                   lambda: http_ok(f"http://127.0.0.1:{api_port}/healthz"), env=env,
                   log=tmp / "api.log").start()
@@ -142,41 +143,55 @@ def table(rows: List[Tuple[str, str, str]]) -> str:
     return "\n".join(lines + [f"| {a} | {b} | {c} |" for a, b, c in rows])
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=300, help="messages per load test")
-    ap.add_argument("--turns", type=int, default=50)
-    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
-    args = ap.parse_args()
-    texts = messages(args.n)
+def load_test(texts: List[str], workers: int, turns: int,
+              database_url: str = "") -> Dict[str, object]:
+    """One stack with ``workers`` API processes: 1 client, 8 clients, and long conversations."""
     with tempfile.TemporaryDirectory() as tmp:
-        processes, base, token = start_stack(Path(tmp))
+        processes, base, token = start_stack(Path(tmp), workers, database_url)
         try:
             sequential(base, token, texts[:30])  # warm-up
             one = sequential(base, token, texts)
-            pids = {"api": processes[0].proc.pid, "action server": processes[1].proc.pid,
-                    "redis": processes[2].proc.pid, "load generator": os.getpid()}
             mine = os.getpid()  # the servers are children of this process: count it alone
+            pids = {"api": processes[0].proc.pid, "action server": processes[1].proc.pid,
+                    "redis": processes[2].proc.pid, "load generator": mine}
             before = {name: tree_cpu(pid, pid != mine) for name, pid in pids.items()}
             eight, rate = concurrent(base, token, texts, 8)
             cpu = {name: (tree_cpu(pid, pid != mine) - before[name]) * 1000 / len(eight)
                    for name, pid in pids.items()}
-            turn1, turn50 = long_conversations(base, token, texts, args.turns)
+            turn1, turn_n = long_conversations(base, token, texts, turns)
         finally:
             for process in processes:
                 process.stop()
-    rows = [("1 client: p50 latency", f"{percentile(one, 50):.1f} ms", "≤ 25 ms"),
-            ("1 client: p99 latency", f"{percentile(one, 99):.1f} ms", "≤ 80 ms"),
-            ("8 clients: p50 latency", f"{percentile(eight, 50):.1f} ms", ""),
-            ("8 clients: p99 latency", f"{percentile(eight, 99):.1f} ms", ""),
-            ("8 clients: suggestions per second", f"{rate:.0f}", "≥ 100"),
-            ("turn 1 (median of turns 1-5)", f"{turn1:.1f} ms", ""),
-            (f"turn {args.turns} (median of turns {args.turns - 4}-{args.turns})",
-             f"{turn50:.1f} ms", ""),
-            (f"turn-{args.turns} / turn-1", f"{turn50 / turn1:.2f}", "≤ 1.3")]
-    rows.append(("8 clients: CPU ms per suggestion",
-                 ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())
-                 + f" (total {sum(cpu.values()):.1f} on {os.cpu_count()} cores)", ""))
+    return {"one": one, "eight": eight, "rate": rate, "cpu": cpu, "turn1": turn1, "turn_n": turn_n}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=300, help="messages per load test")
+    ap.add_argument("--turns", type=int, default=50)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                    help="API process counts to measure (WORKERS)")
+    ap.add_argument("--database-url", default="",
+                    help="an empty database to use instead of a temporary SQLite file")
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
+    args = ap.parse_args()
+    texts = messages(args.n)
+    rows: List[Tuple[str, str, str]] = []
+    for workers in args.workers:
+        r = load_test(texts, workers, args.turns, args.database_url)
+        one, eight, cpu = r["one"], r["eight"], r["cpu"]
+        w = f"{workers} API process{'es' if workers > 1 else ''}"
+        rows += [(f"{w}, 1 client: p50 latency", f"{percentile(one, 50):.1f} ms", "≤ 25 ms"),
+                 (f"{w}, 1 client: p99 latency", f"{percentile(one, 99):.1f} ms", "≤ 80 ms"),
+                 (f"{w}, 8 clients: p50 / p99 latency",
+                  f"{percentile(eight, 50):.1f} / {percentile(eight, 99):.1f} ms", ""),
+                 (f"{w}, 8 clients: suggestions per second", f"{r['rate']:.0f}", "≥ 100"),
+                 (f"{w}, turn 1 → turn {args.turns} (medians of 5 turns)",
+                  f"{r['turn1']:.1f} → {r['turn_n']:.1f} ms", ""),
+                 (f"{w}, turn-{args.turns} / turn-1", f"{r['turn_n'] / r['turn1']:.2f}", "≤ 1.3"),
+                 (f"{w}, 8 clients: CPU ms per suggestion",
+                  ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())
+                  + f" (total {sum(cpu.values()):.1f} on {os.cpu_count()} cores)", "")]
     out = table(rows)
     print(out)
     if args.readme:
