@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from api.routes import audit, conversations, events, health, messages, suggestions, users
 from api.settings import Settings, get_settings
+from bot.assist import rasa_speedups
 from bot.assist.assistant import Assistant, RasaSettings
 from bot.assist.errors import ServiceError
 from bot.assist.live import Broadcaster
@@ -54,6 +55,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                        stores["lock_store"], stores["location"])
         yield
         await app.state.broadcaster.stop()
+        await rasa_speedups.close_sessions()
         app.state.assistant = None
 
     app = FastAPI(title="Shop reply assistant", version="0.4.0", lifespan=lifespan,

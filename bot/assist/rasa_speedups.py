@@ -8,22 +8,58 @@
 * Every event read from the tracker store finds its class by walking all
   subclasses of ``Event`` (``Event.resolve_by_type``): most of the cost of loading
   a tracker. Here the walk is done once per event type name.
+* Every call to the action server opens a new HTTP session and connection
+  (``EndpointConfig.session``). Here one session per endpoint and event loop is
+  kept, so connections are reused (same headers, auth and timeout as Rasa's).
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import rasa.shared.utils.common
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
+from rasa.utils.endpoints import EndpointConfig
 
 _ORIGINAL = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.__dict__["resolve_by_type"]
 _EVENT_CLASSES: Dict[str, Any] = {}
+_ORIGINAL_SESSION = EndpointConfig.session
+_SESSIONS: Dict[Tuple[int, str], Any] = {}
+
+
+class _Kept:
+    """``async with`` over a kept session: leaving the block does not close it."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc: Any) -> bool:
+        return False
+
+
+def _session(self: EndpointConfig) -> Any:
+    loop = asyncio.get_running_loop()
+    key = (id(loop), self.url)
+    session = _SESSIONS.get(key)
+    if session is None or session.closed or getattr(session, "_loop", loop) is not loop:
+        session = _SESSIONS[key] = _ORIGINAL_SESSION(self)
+    return _Kept(session)
+
+
+async def close_sessions() -> None:
+    """Close the kept sessions of the running event loop (at shutdown)."""
+    loop = asyncio.get_running_loop()
+    for key in [k for k in _SESSIONS if k[0] == id(loop)]:
+        await _SESSIONS.pop(key).close()
 
 
 @lru_cache(maxsize=1)
@@ -67,9 +103,11 @@ def _resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
+    EndpointConfig.session = _session  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     RemoteAction._validate_action_result = _ORIGINAL  # type: ignore[method-assign]
     Event.resolve_by_type = _ORIGINAL_RESOLVE  # type: ignore[method-assign]
+    EndpointConfig.session = _ORIGINAL_SESSION  # type: ignore[method-assign]
     _EVENT_CLASSES.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, Iterator
 
 import pytest
@@ -58,5 +59,26 @@ def test_unknown_event_names_behave_as_in_rasa() -> None:
             Event.resolve_by_type("nonsense")
         events = [UserUttered("在吗", {"name": "greet"}), SlotSet("order_id", "1")]
         assert [Event.from_parameters(e.as_dict()) for e in events] == events
+    finally:
+        rasa_speedups.uninstall()
+
+
+def test_action_calls_reuse_one_http_session_per_loop() -> None:
+    async def scenario() -> None:
+        endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
+        async with endpoint.session() as first:
+            pass
+        async with endpoint.session() as second:
+            pass
+        assert first is second and not first.closed
+        await rasa_speedups.close_sessions()
+        assert first.closed
+        async with endpoint.session() as third:
+            assert third is not first and not third.closed
+        await rasa_speedups.close_sessions()
+
+    rasa_speedups.install()
+    try:
+        asyncio.run(scenario())
     finally:
         rasa_speedups.uninstall()
