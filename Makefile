@@ -27,7 +27,12 @@ $(VENV)/.installed: requirements.txt requirements.lock
 	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 	touch $@
 
-setup: $(VENV)/.installed ## Create .venv (Python 3.10) and install pinned dependencies
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (install Node.js 18+)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv (Python 3.10), install pinned Python and npm packages
 
 $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	$(PY) scripts/build_lookups.py --check
@@ -39,7 +44,7 @@ train: $(MODEL) ## Train the assistant (NLU + dialogue rules) into models/ when 
 SHOP  ?= wuhan
 BUYER ?= wuhan-paid_not_shipped
 
-run: $(MODEL) ## Set up what is missing, train, start action server + API (demo shops, SQLite) and print the URL
+run: $(MODEL) node_modules/.installed ## Set up what is missing, train, start action server + API (demo shops, SQLite) and print the URL
 	$(PY) -m api run
 
 chat: $(MODEL) ## Chat in the terminal as a demo buyer (SHOP=, BUYER=) and see suggestions
@@ -51,10 +56,10 @@ parse: $(MODEL) ## Parse buyer messages typed one per line (JSON out)
 demo-data: $(VENV)/.installed ## Create/upgrade the order store (DATABASE_URL or var/shop.db) and load the demo shops
 	$(PY) -m bot demo-data
 
-system-packages: ## Install the Debian packages the tests run for real (redis-server)
+system-packages: ## Install the Debian packages the tests run for real (redis-server, chromium)
 	bash scripts/system_packages.sh
 
-test: $(MODEL) system-packages ## Set up what is missing, train, and run the whole test suite
+test: $(MODEL) node_modules/.installed system-packages ## Set up what is missing, train, and run the whole test suite
 	$(PY) -m pytest -q
 
 test-fast: $(VENV)/.installed ## Unit tests that need no trained model

@@ -10,9 +10,20 @@ from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
-from api.routes import audit, conversations, events, health, messages, suggestions, users
+from api.routes import (
+    audit,
+    conversations,
+    events,
+    health,
+    messages,
+    metrics,
+    pages,
+    suggestions,
+    users,
+)
 from api.settings import Settings, get_settings
 from bot.assist import rasa_speedups
 from bot.assist.assistant import Assistant, RasaSettings
@@ -67,7 +78,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": error.reason}, status_code=error.status)
+        return JSONResponse({"detail": error.reason, **error.extra}, status_code=error.status)
 
     @app.exception_handler(OperationalError)
     async def _database_down(_: Request, error: OperationalError) -> JSONResponse:
@@ -76,6 +87,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                             status_code=503)
 
     app.include_router(health.router)
-    for module in (messages, conversations, suggestions, events, users, audit):
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    for module in (messages, conversations, suggestions, events, users, audit, metrics):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

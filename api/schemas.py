@@ -22,7 +22,8 @@ class IncomingMessage(BaseModel):
 
 class Approval(BaseModel):
     text: Optional[StrictStr] = Field(None, max_length=20000,
-                                description="the edited text; omit to send the suggestion as is")
+                                      description="the edited text; omit to send the suggestion as is")
+    confirm: bool = Field(False, description="send despite compliance warnings (not blocks)")
 
     class Config:
         extra = "forbid"
@@ -39,6 +40,7 @@ class Rejection(BaseModel):
 
 class FreeText(BaseModel):
     text: StrictStr = Field(..., max_length=20000)
+    confirm: bool = Field(False, description="send despite compliance warnings (not blocks)")
 
     class Config:
         extra = "forbid"

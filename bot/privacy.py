@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.nlu.entity_rules import is_id_number
 
@@ -43,6 +43,32 @@ def mask(text: Any) -> str:
     value = _ID.sub(_mask_id, value)
     value = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", value)
     return _ADDRESS.sub(_mask_address, value)
+
+
+def pii_spans(text: str) -> List[Tuple[int, int]]:
+    """Where in ``text`` the personal data is: (start, end) of the parts ``mask`` hides."""
+    spans: List[Tuple[int, int]] = []
+    for match in _ID.finditer(text):
+        if is_id_number(match.group(1), text[max(0, match.start() - 12):match.start()]):
+            spans.append(match.span(1))
+    spans += [m.span() for m in _PHONE.finditer(text)]
+    spans += [m.span(2) for m in _ADDRESS.finditer(text)]
+    return sorted(spans)
+
+
+def mask_pieces(text: str, pieces: Sequence[Dict[str, Any]],
+                key: str = "text") -> List[Dict[str, Any]]:
+    """Tokens or entity spans ({start, end, text/value}) of ``text`` with the personal
+    parts starred, for screens that show a message piece by piece."""
+    spans = pii_spans(text)
+    out = []
+    for piece in pieces:
+        start, end = piece.get("start"), piece.get("end")
+        hidden = (isinstance(start, int) and isinstance(end, int)
+                  and any(s < end and start < e for s, e in spans))
+        value = str(piece.get(key, ""))
+        out.append({**piece, key: "*" * len(value) if hidden else mask(value)})
+    return out
 
 
 class MaskingFilter(logging.Filter):

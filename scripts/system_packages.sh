@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the test suite runs for real: redis-server (the API tests start
-# their own Redis on a free port). Installs what is missing when run as root with
-# apt-get; otherwise says what to install.
+# their own Redis on a free port) and chromium (the browser tests drive it headless).
+# Installs what is missing when run as root with apt-get; otherwise says what to
+# install.
 set -euo pipefail
 missing=()
-for pair in "redis-server:redis-server"; do
+for pair in "redis-server:redis-server" "chromium:chromium"; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
 done

@@ -57,7 +57,8 @@ def list_replies(shop_id: ShopDep, conversation_id: ConversationId,
 def post_reply(body: FreeText, shop_id: ShopDep, conversation_id: ConversationId,
                session: SessionDep, user: CurrentUser, clock: ClockDep,
                live: BroadcasterDep) -> Dict[str, Any]:
-    reply = send_free_text(session, user, shop_id, conversation_id, body.text, clock())
+    reply = send_free_text(session, user, shop_id, conversation_id, body.text, clock(),
+                           confirmed=body.confirm)
     view = reply_view(reply)
     live.publish(shop_id, "reply", view)
     return view

@@ -19,12 +19,14 @@ SuggestionId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 @router.post("/shops/{shop_id}/suggestions/{suggestion_id}/approve", status_code=201,
              summary="Send the suggestion to the buyer, as is or edited",
-             responses={409: {"description": "already decided"}})
+             responses={409: {"description": "already decided, or compliance warnings to confirm"},
+                        422: {"description": "blocked by a compliance rule (reason given)"}})
 def approve_suggestion(shop_id: ShopDep, suggestion_id: SuggestionId, session: SessionDep,
                        user: CurrentUser, clock: ClockDep, live: BroadcasterDep,
                        body: Optional[Approval] = None) -> Dict[str, Any]:
     text = body.text if body else None
-    reply = approve(session, user, shop_id, suggestion_id, text, clock())
+    reply = approve(session, user, shop_id, suggestion_id, text, clock(),
+                    confirmed=bool(body and body.confirm))
     view = reply_view(reply)
     live.publish(shop_id, "reply", view)
     return view

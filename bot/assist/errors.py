@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, Dict, Optional
+
 
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, extra: Optional[Dict[str, Any]] = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.extra = extra or {}
 
 
 class InvalidInput(ServiceError):

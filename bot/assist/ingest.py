@@ -105,7 +105,10 @@ def _message(conversation: Conversation, client_message_id: str, text: str, now:
         shop_id=conversation.shop_id, conversation=conversation,
         client_message_id=client_message_id, text=text, received_at=now,
         intent=intent.get("name"), confidence=round(float(intent.get("confidence") or 0), 4),
-        ranking=ranking, entities=_entities(outcome.parse), order_id=payload.get("order_id"),
+        ranking=ranking, entities=_entities(outcome.parse),
+        tokens=[{"text": t.get("text"), "start": t.get("start"), "end": t.get("end")}
+                for t in outcome.parse.get("tokens") or []],
+        order_id=payload.get("order_id"),
         escalate=bool(payload.get("escalate")), degraded=outcome.degraded,
         degraded_reason=outcome.reason or payload.get("error"))
     for rank, s in enumerate(payload.get("suggestions") or []):

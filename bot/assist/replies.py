@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.assist.errors import Conflict, InvalidInput, NotFound
 from bot.assist.validation import clean_text
+from bot.compliance import check, load_rules
 from bot.store.service_models import (
     BuyerMessage,
     Conversation,
@@ -52,15 +53,31 @@ def _pending(suggestion: Suggestion) -> None:
                        f"by {suggestion.decided_by}")
 
 
+def compliance_check(shop_id: str, text: str, confirmed: bool) -> Optional[dict]:
+    """Refuse a blocked reply; ask once for a confirm on warnings. The confirmed
+    warnings are returned, to be kept with the reply."""
+    verdict = check(text, load_rules(shop_id))
+    if verdict.blocked:
+        reasons = "；".join(dict.fromkeys(f.reason for f in verdict.findings
+                                          if f.severity == "block"))
+        raise InvalidInput(f"reply blocked: {reasons}", {"compliance": verdict.payload()})
+    if verdict.warnings and not confirmed:
+        reasons = "；".join(dict.fromkeys(f.reason for f in verdict.warnings))
+        raise Conflict(f"reply needs confirming: {reasons}",
+                       {"compliance": verdict.payload(), "needs_confirm": True})
+    return verdict.payload() if verdict.warnings else None
+
+
 def edit_ratio(original: str, final: str) -> float:
     return round(1 - SequenceMatcher(None, original, final).ratio(), 3)
 
 
 def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
-            edited_text: Optional[str], now: dt.datetime) -> Reply:
+            edited_text: Optional[str], now: dt.datetime, confirmed: bool = False) -> Reply:
     suggestion = find_suggestion(session, shop_id, suggestion_id)
     _pending(suggestion)
     text = clean_text(edited_text, "edited text") if edited_text is not None else suggestion.text
+    findings = compliance_check(shop_id, text, confirmed)
     edited = text != suggestion.text
     suggestion.status = SuggestionStatus.edited if edited else SuggestionStatus.approved
     suggestion.decided_by, suggestion.decided_at = user.name, as_utc(now)
@@ -68,7 +85,7 @@ def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
     reply = Reply(conversation=conversation, message=suggestion.message, suggestion=suggestion,
                   kind=ReplyKind.edited if edited else ReplyKind.approved, text=text,
                   original_text=suggestion.text, edit_ratio=edit_ratio(suggestion.text, text),
-                  approved_by=user.name, created_at=as_utc(now))
+                  approved_by=user.name, created_at=as_utc(now), compliance=findings)
     session.add(reply)
     conversation.unread = 0
     session.commit()
@@ -90,12 +107,13 @@ def reject(session: Session, user: User, shop_id: str, suggestion_id: int,
 
 
 def send_free_text(session: Session, user: User, shop_id: str, conversation_id: str, text: str,
-                   now: dt.datetime) -> Reply:
+                   now: dt.datetime, confirmed: bool = False) -> Reply:
     text = clean_text(text)
     conversation = find_conversation(session, shop_id, conversation_id)
+    findings = compliance_check(shop_id, text, confirmed)
     last = conversation.messages[-1] if conversation.messages else None
     reply = Reply(conversation=conversation, message=last, kind=ReplyKind.free_text, text=text,
-                  approved_by=user.name, created_at=as_utc(now))
+                  approved_by=user.name, created_at=as_utc(now), compliance=findings)
     session.add(reply)
     conversation.unread = 0
     session.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from bot.privacy import mask
+from bot.privacy import mask, mask_pieces
 from bot.store.models import Order
 from bot.store.service_models import BuyerMessage, Conversation, Reply, Suggestion
 
@@ -31,8 +31,8 @@ def message_view(m: BuyerMessage) -> Dict[str, Any]:
     return {"id": m.id, "client_message_id": m.client_message_id,
             "conversation_id": m.conversation.external_id, "text": mask(m.text),
             "received_at": _time(m.received_at), "intent": m.intent, "confidence": m.confidence,
-            "ranking": m.ranking, "entities": [{**e, "value": mask(e.get("value"))}
-                                               for e in m.entities or []],
+            "ranking": m.ranking, "tokens": mask_pieces(m.text, m.tokens or []),
+            "entities": mask_pieces(m.text, m.entities or [], key="value"),
             "order_id": m.order_id, "escalate": m.escalate, "degraded": m.degraded,
             "degraded_reason": m.degraded_reason,
             "suggestions": [suggestion_view(s) for s in m.suggestions]}
@@ -43,6 +43,7 @@ def reply_view(r: Reply) -> Dict[str, Any]:
             "text": r.text, "original_text": r.original_text, "edit_ratio": r.edit_ratio,
             "approved_by": r.approved_by, "message_id": r.message_id,
             "suggestion_id": r.suggestion_id, "offhours_window": r.offhours_window,
+            "compliance": r.compliance,
             "sent_at": _time(r.created_at)}
 
 

@@ -84,6 +84,7 @@ class BuyerMessage(Base):
     confidence = Column(Float)
     ranking = Column(JSON, nullable=False, default=list)   # [{"name", "confidence"}]
     entities = Column(JSON, nullable=False, default=list)
+    tokens = Column(JSON, nullable=False, default=list)     # [{"text", "start", "end"}] (jieba)
     order_id = Column(String(32))
     escalate = Column(Boolean, nullable=False, default=False)
     degraded = Column(Boolean, nullable=False, default=False)
@@ -137,7 +138,55 @@ class Reply(Base):
     edit_ratio = Column(Float)            # 0 = sent unchanged, 1 = entirely rewritten
     approved_by = Column(String(64))      # user name; None only for auto_offhours
     offhours_window = Column(String(16))  # closed period of an auto-reply (one per window)
+    compliance = Column(JSON)             # warnings the agent confirmed before sending
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     conversation = relationship("Conversation", back_populates="replies")
     message = relationship("BuyerMessage")
     suggestion = relationship("Suggestion")
+
+
+class ReviewStatus(str, enum.Enum):
+    confirmed = "confirmed"     # the assistant's intent was right
+    relabelled = "relabelled"   # the supervisor gave the right intent (and entities)
+    dismissed = "dismissed"     # not useful for training (noise, private data, ...)
+
+
+class Review(Base):
+    """A supervisor's verdict on one buyer message from the review queue."""
+
+    __tablename__ = "reviews"
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("buyer_messages.id"), nullable=False, unique=True)
+    shop_id = Column(String(32), nullable=False, index=True)
+    status = Column(Enum(ReviewStatus, native_enum=False, length=16), nullable=False)
+    intent = Column(String(40))          # the right intent (confirmed or relabelled)
+    entities = Column(JSON, nullable=False, default=list)  # [{"entity", "start", "end", "value"}]
+    reviewer = Column(String(64), nullable=False)
+    reviewed_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    message = relationship("BuyerMessage")
+
+
+class ModelStatus(str, enum.Enum):
+    training = "training"
+    evaluating = "evaluating"
+    ready = "ready"            # trained and evaluated: waiting for a supervisor's decision
+    active = "active"          # the model the service answers with
+    retired = "retired"        # was active, replaced by a newer one
+    rejected = "rejected"      # the supervisor kept the current model
+    failed = "failed"
+
+
+class ModelVersion(Base):
+    """A trained model: a candidate from the review loop, or the one in use."""
+
+    __tablename__ = "model_versions"
+    id = Column(Integer, primary_key=True)
+    path = Column(String(500), nullable=False)
+    status = Column(Enum(ModelStatus, native_enum=False, length=16), nullable=False)
+    progress = Column(Text)              # what the training job is doing now
+    report = Column(JSON)                # before/after evaluation on the held-out set
+    examples_added = Column(Integer, nullable=False, default=0)
+    requested_by = Column(String(64))
+    decided_by = Column(String(64))
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    decided_at = Column(DateTime(timezone=True))

@@ -150,3 +150,28 @@ def send(client: TestClient, headers: Dict[str, str], conversation: str, text: s
     return client.post(f"/api/shops/{shop}/conversations/{conversation}/messages",
                        json={"client_message_id": message_id or new_id("m"), "text": text,
                              "buyer_id": buyer}, headers=headers)
+
+
+@pytest.fixture(scope="package")
+def live_url(settings: Settings, clock: Clock, tokens: Dict[str, str]) -> Iterator[str]:
+    """The app served over real HTTP (uvicorn in a thread), with the injected clock:
+    for browsers and server-sent events."""
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(settings)
+    app.dependency_overrides[get_clock] = lambda: clock
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 120
+    while not server.started:
+        if time.time() > deadline or not thread.is_alive():
+            raise RuntimeError("the API did not start")
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)

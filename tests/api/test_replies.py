@@ -86,3 +86,32 @@ def test_supervisors_audit_every_sent_reply(client: TestClient, agent: Dict[str,
                        headers=auth(tokens["supervisor-wuhan"])).json()["replies"]
     assert audit[0]["suggestion_id"] == options[0]["id"]
     assert audit[0]["approved_by"] == "agent-wuhan"
+
+
+def test_a_reply_with_an_off_platform_contact_is_blocked_with_the_reason(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    conversation, options = suggestions(client, agent, "在吗")
+    blocked = client.post(f"/api/shops/wuhan/suggestions/{options[0]['id']}/approve",
+                          json={"text": "亲，加我微信聊吧，vx: shop123"}, headers=agent)
+    assert blocked.status_code == 422
+    body = blocked.json()
+    assert body["detail"].startswith("reply blocked:") and "站外" in body["detail"]
+    assert body["compliance"]["blocked"] is True
+    free = client.post(f"/api/shops/wuhan/conversations/{conversation}/replies",
+                       json={"text": "有问题打我电话 138 1234 5678"}, headers=agent)
+    assert free.status_code == 422
+    sent = client.get(f"/api/shops/wuhan/conversations/{conversation}/replies", headers=agent)
+    assert sent.json()["replies"] == []
+
+
+def test_a_warning_needs_a_confirm_and_is_kept_with_the_reply(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    _, options = suggestions(client, agent, "什么时候发货")
+    text = "亲，保证明天到货哦"
+    first = client.post(f"/api/shops/wuhan/suggestions/{options[0]['id']}/approve",
+                        json={"text": text}, headers=agent)
+    assert first.status_code == 409 and first.json()["needs_confirm"] is True
+    confirmed = client.post(f"/api/shops/wuhan/suggestions/{options[0]['id']}/approve",
+                            json={"text": text, "confirm": True}, headers=agent)
+    assert confirmed.status_code == 201
+    assert confirmed.json()["compliance"]["findings"][0]["severity"] == "warn"

@@ -246,3 +246,14 @@ def test_bad_default_file_is_named(tmp_path: Path, root: Path) -> None:
 def test_shop_id_cannot_leave_the_shops_directory() -> None:
     with pytest.raises(ComplianceError, match="bad shop id"):
         load_rules("../../etc")
+
+
+def test_every_library_phrase_passes_the_default_rules() -> None:
+    """What the assistant itself suggests (including the off-hours auto-reply) is clean."""
+    from bot.phrases import shop_library
+
+    rules = load_rules()
+    library = {**shop_library("wuhan"), **shop_library("shanghai")}
+    flagged = {p.id: [f.match for f in check(p.text, rules).findings] for p in library.values()
+               if not check(p.text, rules).ok}
+    assert flagged == {}

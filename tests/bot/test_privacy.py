@@ -49,3 +49,18 @@ def test_log_lines_are_masked() -> None:
     line = stream.getvalue()
     assert "13812345678" not in line and "100号" not in line
     assert "138****5678" in line
+
+
+def test_pii_spans_and_masked_pieces() -> None:
+    from bot.privacy import mask_pieces, pii_spans
+
+    text = "地址武汉市洪山区珞喻路1037号，电话13812345678，订单2398471029384756123"
+    spans = pii_spans(text)
+    assert (text.index("138"), text.index("138") + 11) in spans
+    tokens = [{"text": "13812345678", "start": text.index("138"), "end": text.index("138") + 11},
+              {"text": "珞喻路", "start": text.index("珞"), "end": text.index("珞") + 3},
+              {"text": "2398471029384756123", "start": text.index("2398"),
+               "end": text.index("2398") + 19},
+              {"text": "电话", "start": text.index("电话"), "end": text.index("电话") + 2}]
+    masked = [t["text"] for t in mask_pieces(text, tokens)]
+    assert masked == ["*" * 11, "***", "2398471029384756123", "电话"]
