@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
@@ -20,7 +21,9 @@ from api.routes import (
     health,
     messages,
     metrics,
+    models,
     pages,
+    review,
     suggestions,
     users,
 )
@@ -29,6 +32,7 @@ from bot.assist import rasa_speedups
 from bot.assist.assistant import Assistant, RasaSettings
 from bot.assist.errors import ServiceError
 from bot.assist.live import Broadcaster
+from bot.assist.retrain import active_model
 from bot.privacy import install_log_masking
 from bot.store import runtime
 
@@ -45,6 +49,21 @@ def rasa_settings(settings: Settings) -> RasaSettings:
                         action_timeout_seconds=settings.action_timeout_seconds)
 
 
+async def watch_active_model(assistant: Assistant, settings: Settings) -> None:
+    """Follow the model a supervisor activated (in any process), without dropping turns."""
+    while True:
+        await asyncio.sleep(settings.model_poll_seconds)
+        try:
+            with runtime.sessions()() as session:
+                wanted = active_model(session, settings.model_path)
+            if wanted != assistant.model_path:
+                await assistant.swap(wanted)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # a bad candidate file must not stop the service
+            logger.error("could not switch models: %s", e)
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -54,8 +73,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         if settings.database_url:
             os.environ["DATABASE_URL"] = settings.database_url
         runtime.reset()
-        runtime.sessions()  # migrate (and, on the embedded default, load the demo shops)
-        app.state.assistant = await Assistant.load(rasa_settings(settings))
+        factory = runtime.sessions()  # migrate (and, on the embedded default, load the demo shops)
+        with factory() as session:
+            model = active_model(session, settings.model_path)
+        app.state.assistant = await Assistant.load(rasa_settings(settings), model)
+        watcher = asyncio.get_running_loop().create_task(
+            watch_active_model(app.state.assistant, settings))
         await app.state.broadcaster.start()
         # Rasa and TensorFlow leave millions of long-lived objects: keep the garbage
         # collector's full passes from walking them again on every request burst.
@@ -65,6 +88,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         logger.warning("conversation state: %s and %s in %s", stores["tracker_store"],
                        stores["lock_store"], stores["location"])
         yield
+        watcher.cancel()
         await app.state.broadcaster.stop()
         await rasa_speedups.close_sessions()
         app.state.assistant = None
@@ -89,6 +113,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
-    for module in (messages, conversations, suggestions, events, users, audit, metrics):
+    for module in (messages, conversations, suggestions, events, users, audit, metrics, review,
+                   models):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

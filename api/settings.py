@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     tracker_max_events: int = 30
     action_timeout_seconds: float = 10.0
     log_level: str = "INFO"
+    model_poll_seconds: float = 2.0         # how soon every process follows an activated model
+    nlu_data_dir: Path = ROOT / "data" / "nlu"          # retraining reads it; reviewed.yml goes here
+    candidates_dir: Path = ROOT / "models" / "candidates"
 
     class Config:
         env_file = ROOT / ".env"

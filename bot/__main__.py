@@ -67,6 +67,33 @@ def demo_data(url: Optional[str]) -> int:
     return 0
 
 
+def retrain(job: Optional[int], data_dir: Optional[Path], candidates_dir: Optional[Path]) -> int:
+    from bot.assist.retrain import RetrainPaths, new_job, run
+    from bot.store.runtime import sessions
+
+    defaults = RetrainPaths()
+    paths = RetrainPaths(data_dir=data_dir or defaults.data_dir,
+                         candidates_dir=candidates_dir or defaults.candidates_dir)
+    factory = sessions()
+    if job is None:
+        with factory() as session:
+            job = new_job(session, requested_by="cli").id
+    try:
+        report = run(factory, job, paths)
+    except Exception as e:
+        print(f"error: retrain failed: {e}", file=sys.stderr)
+        return 2
+    print(f"candidate {job}: macro-F1 {report['before']['macro_f1']:.3f} → "
+          f"{report['after']['macro_f1']:.3f} (accuracy {report['before']['accuracy']:.3f} → "
+          f"{report['after']['accuracy']:.3f}) on {report['after']['examples']} held-out messages")
+    print(f"{'intent':16} {'support':>7} {'before':>7} {'after':>7} {'delta':>7}")
+    for row in report["per_intent"]:
+        print(f"{row['intent']:16} {row['support']:7d} {row['before']:7.3f} {row['after']:7.3f} "
+              f"{row['delta']:+7.3f}")
+    print("activate it on the review page (/review) or with POST /api/models/{id}/activate")
+    return 0
+
+
 def main(argv: Optional[list] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -80,7 +107,14 @@ def main(argv: Optional[list] = None) -> int:
     c.add_argument("--buyer", help="e.g. wuhan-paid_not_shipped (see: python -m bot demo-data)")
     c.add_argument("--now", help="replay at this time (ISO), e.g. 2026-11-23T22:00:00+08:00")
     c.add_argument("--model", type=Path, default=Path("models/assistant.tar.gz"))
+    r = sub.add_parser("retrain", help="train a candidate with the reviewed messages and compare it "
+                       "with the model in use on the held-out set (activate it on the review page)")
+    r.add_argument("--job", type=int, help="the model-version row to report to (default: a new one)")
+    r.add_argument("--data-dir", type=Path, help="NLU data directory (default data/nlu)")
+    r.add_argument("--candidates-dir", type=Path, help="where candidates go (default models/candidates)")
     args = ap.parse_args(argv)
+    if args.command == "retrain":
+        return retrain(args.job, args.data_dir, args.candidates_dir)
     if args.command == "demo-data":
         return demo_data(args.database_url)
     if args.command == "chat":

@@ -80,24 +80,36 @@ def read_endpoints(settings: RasaSettings) -> Any:
 class Assistant:
     """A loaded Rasa model plus its stores; swap ``agent`` to change models."""
 
-    def __init__(self, agent: Any, settings: RasaSettings) -> None:
+    def __init__(self, agent: Any, settings: RasaSettings, model_path: Optional[Path] = None) -> None:
         self.agent = agent
         self.settings = settings
+        self.model_path = model_path or settings.model_path
 
     @classmethod
-    async def load(cls, settings: RasaSettings) -> Assistant:
+    async def load(cls, settings: RasaSettings, model_path: Optional[Path] = None) -> Assistant:
         from rasa.core.agent import load_agent
 
         from bot.assist import rasa_speedups
 
         rasa_speedups.install()
-        if not settings.model_path.exists():
-            raise FileNotFoundError(f"no trained model at {settings.model_path} (run: make train)")
-        agent = await load_agent(model_path=str(settings.model_path),
-                                 endpoints=read_endpoints(settings))
+        path = model_path or settings.model_path
+        if not path.exists():
+            raise FileNotFoundError(f"no trained model at {path} (run: make train)")
+        agent = await load_agent(model_path=str(path), endpoints=read_endpoints(settings))
         if not agent.is_ready():
-            raise RuntimeError(f"could not load the model {settings.model_path}")
-        return cls(agent, settings)
+            raise RuntimeError(f"could not load the model {path}")
+        return cls(agent, settings, path)
+
+    async def swap(self, path: Path) -> None:
+        """Answer with another model from now on. It loads in a worker thread while turns
+        go on with the current one; the switch itself is one assignment inside Rasa's
+        agent (same tracker and lock stores, same action server)."""
+        if not path.exists():
+            raise FileNotFoundError(f"no model at {path}")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self.agent.load_model, str(path))
+        self.model_path = path
+        logger.warning("now answering with model %s", path)
 
     def describe_stores(self) -> Dict[str, str]:
         store = self.agent.tracker_store
@@ -105,7 +117,8 @@ class Assistant:
         tracker = type(store).__name__
         lock = type(self.agent.lock_store).__name__
         where = self.settings.redis_url or "this process's memory (REDIS_URL not set)"
-        return {"tracker_store": tracker, "lock_store": lock, "location": where}
+        return {"tracker_store": tracker, "lock_store": lock, "location": where,
+                "model": self.model_path.name}
 
     async def parse(self, text: str) -> Dict[str, Any]:
         return await self.agent.parse_message(text)

@@ -93,10 +93,18 @@ def actions(workdir: Path, database_url: str) -> Iterator[Process]:
 
 
 @pytest.fixture(scope="package")
-def settings(model_path: Path, database_url: str, redis: Process, actions: Process) -> Settings:
+def settings(model_path: Path, database_url: str, redis: Process, actions: Process,
+             workdir: Path) -> Settings:
+    """Retraining writes into copies: the repository's data/nlu and models/ stay as they are."""
+    import shutil
+
+    nlu = workdir / "nlu"
+    if not nlu.exists():
+        shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "nlu", nlu)
     return Settings(database_url=database_url, redis_url=redis.url,  # type: ignore[attr-defined]
                     action_server_url=actions.url, model_path=model_path,  # type: ignore[attr-defined]
-                    action_timeout_seconds=5)
+                    action_timeout_seconds=5, nlu_data_dir=nlu,
+                    candidates_dir=workdir / "candidates", model_poll_seconds=0.5)
 
 
 @pytest.fixture(scope="package")

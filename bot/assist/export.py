@@ -1,0 +1,73 @@
+"""Reviewed messages as Rasa NLU training data (``data/nlu/reviewed.yml``).
+
+Confirmed and relabelled messages of every shop become examples of their intent,
+with entity annotations (``[110斤](weight)``). Personal data never leaves in an
+export: a message with a phone, ID number or street address is written masked,
+and its entity annotations are dropped when masking moved the text under them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Dict, List, Optional, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.privacy import mask, pii_spans
+from bot.store.service_models import Review, ReviewStatus
+
+HEADER = ("# Written by the review loop (python -m bot retrain / the review page): buyer messages\n"
+          "# supervisors confirmed or relabelled. Personal data is masked.\n")
+
+
+def annotate(text: str, entities: Sequence[Dict]) -> str:
+    """``text`` with Rasa's inline entity annotations; overlapping spans keep the first."""
+    out, cursor = [], 0
+    for e in sorted(entities, key=lambda e: e["start"]):
+        start, end = e["start"], e["end"]
+        if start < cursor or not text[start:end].strip():
+            continue
+        out += [text[cursor:start], f"[{text[start:end]}]({e['entity']})"]
+        cursor = end
+    return "".join(out + [text[cursor:]])
+
+
+def example(text: str, entities: Sequence[Dict]) -> str:
+    """One training example line, masked; entities only where masking kept them in place."""
+    spans = pii_spans(text)
+    masked = mask(text)
+    if not spans:
+        return annotate(text, entities)
+    if len(masked) == len(text):  # phones and ID numbers keep their length
+        keep = [e for e in entities if not any(s < e["end"] and e["start"] < t for s, t in spans)]
+        return annotate(masked, keep)
+    return masked  # an address changed the length: offsets no longer fit
+
+
+def reviewed_examples(session: Session,
+                      shop_ids: Optional[List[str]] = None) -> Dict[str, List[str]]:
+    """intent → example lines (deduplicated, in review order)."""
+    query = (select(Review).where(Review.status.in_([ReviewStatus.confirmed,
+                                                     ReviewStatus.relabelled]))
+             .options(selectinload(Review.message)).order_by(Review.id))
+    if shop_ids is not None:
+        query = query.where(Review.shop_id.in_(shop_ids))
+    by_intent: Dict[str, List[str]] = defaultdict(list)
+    for review in session.execute(query).scalars():
+        line = " ".join(example(review.message.text, review.entities or []).split())
+        if review.intent and line and line not in by_intent[review.intent]:
+            by_intent[review.intent].append(line)
+    return dict(by_intent)
+
+
+def to_yaml(examples: Dict[str, List[str]]) -> str:
+    lines = [HEADER, 'version: "3.1"', "nlu:"]
+    for intent in sorted(examples):
+        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"    - {text}" for text in examples[intent]]
+    return "\n".join(lines) + "\n"
+
+
+def count(examples: Dict[str, List[str]]) -> int:
+    return sum(len(v) for v in examples.values())
