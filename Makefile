@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run chat parse demo-data system-packages test test-fast eval compare bench bench-service lint clean
+.PHONY: help setup train run chat parse demo-data system-packages test test-fast retrain eval compare bench bench-service lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ test: $(MODEL) node_modules/.installed system-packages ## Set up what is missing
 
 test-fast: $(VENV)/.installed ## Unit tests that need no trained model
 	$(PY) -m pytest -q -m "not model"
+
+retrain: $(MODEL) ## Train a candidate with the reviewed messages; before/after per intent (activate on /review)
+	$(PY) -m bot retrain
 
 eval: $(MODEL) ## Held-out test, 5-fold cross-validation and real buyer turns; writes results/
 	$(PY) scripts/evaluate.py
