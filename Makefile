@@ -56,7 +56,7 @@ parse: $(MODEL) ## Parse buyer messages typed one per line (JSON out)
 demo-data: $(VENV)/.installed ## Create/upgrade the order store (DATABASE_URL or var/shop.db) and load the demo shops
 	$(PY) -m bot demo-data
 
-system-packages: ## Install the Debian packages the tests run for real (redis-server, chromium)
+system-packages: ## Debian packages the tests run for real (redis-server, chromium, a Chinese font)
 	bash scripts/system_packages.sh
 
 test: $(MODEL) node_modules/.installed system-packages ## Set up what is missing, train, and run the whole test suite

@@ -79,7 +79,7 @@ class BuyerMessage(Base):
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
     client_message_id = Column(String(64), nullable=False)
     text = Column(Text, nullable=False)
-    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     intent = Column(String(40))
     confidence = Column(Float)
     ranking = Column(JSON, nullable=False, default=list)   # [{"name", "confidence"}]
@@ -130,7 +130,7 @@ class Reply(Base):
     __table_args__ = (UniqueConstraint("conversation_id", "offhours_window"),)
     id = Column(Integer, primary_key=True)
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
-    message_id = Column(Integer, ForeignKey("buyer_messages.id"))
+    message_id = Column(Integer, ForeignKey("buyer_messages.id"), index=True)
     suggestion_id = Column(Integer, ForeignKey("suggestions.id"))
     kind = Column(Enum(ReplyKind, native_enum=False, length=16), nullable=False)
     text = Column(Text, nullable=False)
