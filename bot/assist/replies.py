@@ -48,6 +48,8 @@ def find_suggestion(session: Session, shop_id: str, suggestion_id: int) -> Sugge
 
 
 def _pending(suggestion: Suggestion) -> None:
+    if suggestion.status == SuggestionStatus.superseded:
+        raise Conflict(f"suggestion {suggestion.id} was superseded: the message was already answered")
     if suggestion.status != SuggestionStatus.pending:
         raise Conflict(f"suggestion {suggestion.id} was already {suggestion.status.value} "
                        f"by {suggestion.decided_by}")
@@ -72,6 +74,13 @@ def edit_ratio(original: str, final: str) -> float:
     return round(1 - SequenceMatcher(None, original, final).ratio(), 3)
 
 
+def _supersede(message: Optional[BuyerMessage], now: dt.datetime) -> None:
+    """The message is answered: its other open suggestions are no longer waiting."""
+    for other in (message.suggestions if message is not None else []):
+        if other.status == SuggestionStatus.pending:
+            other.status, other.decided_at = SuggestionStatus.superseded, as_utc(now)
+
+
 def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
             edited_text: Optional[str], now: dt.datetime, confirmed: bool = False) -> Reply:
     suggestion = find_suggestion(session, shop_id, suggestion_id)
@@ -87,6 +96,7 @@ def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
                   original_text=suggestion.text, edit_ratio=edit_ratio(suggestion.text, text),
                   approved_by=user.name, created_at=as_utc(now), compliance=findings)
     session.add(reply)
+    _supersede(suggestion.message, now)
     conversation.unread = 0
     session.commit()
     return reply
@@ -115,6 +125,7 @@ def send_free_text(session: Session, user: User, shop_id: str, conversation_id: 
     reply = Reply(conversation=conversation, message=last, kind=ReplyKind.free_text, text=text,
                   approved_by=user.name, created_at=as_utc(now), compliance=findings)
     session.add(reply)
+    _supersede(last, now)
     conversation.unread = 0
     session.commit()
     return reply

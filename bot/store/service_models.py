@@ -98,6 +98,7 @@ class SuggestionStatus(str, enum.Enum):
     approved = "approved"   # sent as suggested
     edited = "edited"       # sent after the agent changed the text
     rejected = "rejected"
+    superseded = "superseded"  # the message was answered otherwise (another suggestion, own words)
 
 
 class Suggestion(Base):

@@ -115,3 +115,16 @@ def test_a_warning_needs_a_confirm_and_is_kept_with_the_reply(
                             json={"text": text, "confirm": True}, headers=agent)
     assert confirmed.status_code == 201
     assert confirmed.json()["compliance"]["findings"][0]["severity"] == "warn"
+
+
+def test_answering_a_message_closes_its_other_suggestions(client: TestClient,
+                                                          agent: Dict[str, str]) -> None:
+    conversation, options = suggestions(client, agent, "什么时候发货")
+    assert len(options) > 1
+    client.post(f"/api/shops/wuhan/suggestions/{options[0]['id']}/approve", headers=agent)
+    history = client.get(f"/api/shops/wuhan/conversations/{conversation}", headers=agent).json()
+    statuses = [s["status"] for s in history["timeline"][0]["suggestions"]]
+    assert statuses == ["approved"] + ["superseded"] * (len(options) - 1)
+    assert history["pending_suggestions"] == 0
+    late = client.post(f"/api/shops/wuhan/suggestions/{options[1]['id']}/approve", headers=agent)
+    assert late.status_code == 409 and "superseded" in late.json()["detail"]
