@@ -33,7 +33,7 @@ from bot.assist.assistant import Assistant, RasaSettings
 from bot.assist.errors import ServiceError
 from bot.assist.live import Broadcaster
 from bot.assist.retrain import active_model
-from bot.privacy import install_log_masking
+from bot.privacy import install_log_masking, route_structlog
 from bot.store import runtime
 
 logger = logging.getLogger("api")
@@ -70,6 +70,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_log_masking()
+        route_structlog(logging.getLevelName(settings.log_level.upper())
+                        if settings.log_level.upper() != "DEBUG" else logging.INFO)
         if settings.database_url:
             os.environ["DATABASE_URL"] = settings.database_url
         runtime.reset()

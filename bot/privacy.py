@@ -67,7 +67,10 @@ def mask_pieces(text: str, pieces: Sequence[Dict[str, Any]],
         hidden = (isinstance(start, int) and isinstance(end, int)
                   and any(s < end and start < e for s, e in spans))
         value = str(piece.get(key, ""))
-        out.append({**piece, key: "*" * len(value) if hidden else mask(value)})
+        shown = {**piece, key: "*" * len(value) if hidden else mask(value)}
+        if hidden:
+            shown.pop("additional_info", None)  # e.g. a phone's digits, normalised
+        out.append(shown)
     return out
 
 
@@ -90,3 +93,15 @@ def install_log_masking(logger: Optional[logging.Logger] = None) -> None:
     for handler in (logger or logging.getLogger()).handlers:
         if not any(isinstance(f, MaskingFilter) for f in handler.filters):
             handler.addFilter(MaskingFilter())
+
+
+def route_structlog(level: int = logging.WARNING) -> None:
+    """Send Rasa's structlog lines (which carry message texts at debug level) through the
+    logging module, whose handlers mask them, and drop those below ``level``. Leaves an
+    existing structlog configuration (e.g. Rasa's own CLI set-up) alone."""
+    import structlog
+
+    if not structlog.is_configured():
+        structlog.configure(logger_factory=structlog.stdlib.LoggerFactory(),
+                            wrapper_class=structlog.make_filtering_bound_logger(level),
+                            cache_logger_on_first_use=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.assist.errors import InvalidInput, NotFound
 from bot.assist.replies import INTENTS
 from bot.assist.views import message_view
-from bot.privacy import mask
+from bot.privacy import mask, mask_pieces
 from bot.store.service_models import (
     BuyerMessage,
     Reply,
@@ -67,14 +67,16 @@ def _item(message: BuyerMessage, why: List[str], replies: List[Reply],
             "status": shown.status.value, "correct_intent": shown.correct_intent},
         "sent": None if sent is None else {
             "text": mask(sent.text), "kind": sent.kind.value, "approved_by": sent.approved_by,
-            "original_text": sent.original_text, "edit_ratio": sent.edit_ratio},
+            "original_text": mask(sent.original_text) if sent.original_text else None,
+            "edit_ratio": sent.edit_ratio},
         "review": None if review is None else review_view(review),
     }
 
 
 def review_view(review: Review) -> Dict[str, Any]:
     return {"message_id": review.message_id, "status": review.status.value,
-            "intent": review.intent, "entities": review.entities or [],
+            "intent": review.intent,
+            "entities": mask_pieces(review.message.text, review.entities or [], key="value"),
             "reviewer": review.reviewer, "reviewed_at": as_utc(review.reviewed_at).isoformat()}
 
 

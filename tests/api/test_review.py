@@ -99,3 +99,20 @@ def test_the_review_queue_is_for_supervisors_of_the_shop(client: TestClient, age
                  buyer="shanghai-none").json()["message"]
     assert client.post(f"/api/shops/wuhan/review/{other['id']}", json={"action": "dismiss"},
                        headers=auth(tokens["supervisor-wuhan"])).status_code == 404
+
+
+def test_no_phone_number_leaves_the_review_api(client: TestClient, agent: Dict[str, str],
+                                               tokens: Dict[str, str]) -> None:
+    supervisor = auth(tokens["supervisor-wuhan"])
+    text = "我电话13812345678改一下地址"
+    message = send(client, agent, new_id(), text).json()["message"]
+    assert any(e["entity"] == "phone" for e in message["entities"])
+    start = text.index("138")
+    decided = client.post(f"/api/shops/wuhan/review/{message['id']}",
+                          json={"action": "relabel", "intent": "change_order",
+                                "entities": [{"entity": "phone", "start": start, "end": start + 11}]},
+                          headers=supervisor)
+    listing = client.get("/api/shops/wuhan/review", params={"status": "all"}, headers=supervisor)
+    for body in (decided.text, listing.text, client.get(
+            f"/api/shops/wuhan/conversations/{message['conversation_id']}", headers=agent).text):
+        assert "13812345678" not in body and "12345678" not in body
