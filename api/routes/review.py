@@ -44,7 +44,7 @@ def review_queue(shop_id: SupervisedShopDep, session: SessionDep,
                                                "rejected, corrected or edited"),
                  intent: Optional[str] = Query(None, max_length=40),
                  since: Optional[dt.date] = None, until: Optional[dt.date] = None,
-                 status: str = Query("open", regex="^(open|reviewed|all)$"),
+                 status: str = Query("open", pattern="^(open|reviewed|all)$"),
                  limit: int = Query(100, ge=1, le=500)) -> Dict[str, Any]:
     shanghai = dt.timezone(dt.timedelta(hours=8))
     start = dt.datetime.combine(since, dt.time(), shanghai) if since else None

@@ -27,7 +27,8 @@ def service(settings: Settings, tokens: Dict[str, str], workdir: Path) -> Iterat
     port = free_port()
     env = {"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or "",
            "ACTION_SERVER_URL": settings.action_server_url, "PORT": str(port),
-           "MODEL_PATH": str(settings.model_path), "LOG_LEVEL": "WARNING"}
+           "MODEL_PATH": str(settings.model_path), "LOG_LEVEL": "WARNING",
+           "NLU_DATA_DIR": str(settings.nlu_data_dir), "CANDIDATES_DIR": str(settings.candidates_dir)}
     process = Process("api", [sys.executable, "-m", "api", "serve"],
                       lambda: http_ok(f"http://127.0.0.1:{port}/healthz"), env=env,
                       log=workdir / "api.log").start()
@@ -78,11 +79,13 @@ def test_agents_get_live_updates(service: str, tokens: Dict[str, str]) -> None:
 
 def test_schemathesis_finds_no_server_errors(service: str, tokens: Dict[str, str],
                                              workdir: Path) -> None:
+    """Every operation with generated input: no 5xx. Retraining is left out: each accepted
+    call starts a training run (minutes of CPU); its refusals are tested in test_review."""
     schemathesis = str(Path(sys.executable).parent / "schemathesis")
     result = subprocess.run(  # noqa: S603
         [schemathesis, "run", f"{service}/openapi.json", "--checks", "not_a_server_error",
          "--header", f"Authorization: Bearer {tokens['admin']}", "--max-examples", "25",
-         "--exclude-path-regex", "/events$", "--request-timeout", "30", "--seed", "1",
+         "--exclude-path-regex", "/events$|/models/retrain$", "--request-timeout", "30", "--seed", "1",
          "--generation-database", "none"],
         capture_output=True, text=True, timeout=900, cwd=workdir)  # its cache stays out of the repo
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -48,8 +48,9 @@ def login(page: Any, token: str, path: str = "/") -> None:
     page.goto(path)
 
 
-def screenshot(page: Any, name: str) -> Path:
+def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
+    """A picture of the page for the README (results/screenshots/<name>.png)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

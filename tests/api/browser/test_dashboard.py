@@ -62,7 +62,7 @@ def test_supervisor_sees_every_chart(page: Any, tokens: Dict[str, str], data: No
     assert "agent-wuhan" in page.locator("[data-testid=agent-table]").inner_text()
     nav = page.locator("[data-testid=topnav] a")
     assert [nav.nth(i).get_attribute("href") for i in range(nav.count())] == ["/", "/review", "/dashboard"]
-    screenshot(page, "dashboard")
+    screenshot(page, "dashboard", full_page=True)
     page.select_option("[data-testid=days-select]", "7")
     page.wait_for_function("window.dashboardReady === true && Chart.getChart(document.querySelector("
                            "'[data-testid=chart-intents]')).data.labels.length === 7", timeout=20000)
