@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Literal, Optional, Tuple, Type, TypeVar
 
-import yaml
 from pydantic import BaseModel, Extra, ValidationError, constr, root_validator, validator
 
+from bot.datafiles import read_mapping
 from bot.nlu.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,14 +196,7 @@ _F = TypeVar("_F", bound=RuleFile)
 
 
 def _read(path: Path, model: Type[_F]) -> _F:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ComplianceError(f"{path}: file not found") from e
-    except yaml.YAMLError as e:
-        raise ComplianceError(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise ComplianceError(f"{path}: (top level): expected a mapping")
+    data = read_mapping(path, ComplianceError)
     try:
         return model(**data)
     except ValidationError as e:

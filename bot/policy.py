@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Literal, Optional
 
-import yaml
 from pydantic import BaseModel, Extra, Field, ValidationError, root_validator, validator
+
+from bot.datafiles import read_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOPS_DIR = Path(os.environ.get("SHOP_DATA_DIR", ROOT / "data" / "shops"))
@@ -160,15 +161,7 @@ def _problem(path: Path, error: ValidationError) -> PolicyError:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise PolicyError(f"{path}: file not found") from e
-    except yaml.YAMLError as e:
-        raise PolicyError(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise PolicyError(f"{path}: (top level): expected a mapping")
-    return data
+    return read_mapping(path, PolicyError)
 
 
 def load_regions(path: Optional[Path] = None) -> Regions:
