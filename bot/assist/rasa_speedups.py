@@ -11,18 +11,24 @@
 * Every call to the action server opens a new HTTP session and connection
   (``EndpointConfig.session``). Here one session per endpoint and event loop is
   kept, so connections are reused (same headers, auth and timeout as Rasa's).
+* Every graph run (one parse, two policy predictions per turn) recomputes the
+  minimal sub-graph for its targets and hands it to dask's scheduler. Here the
+  sub-graph is kept per runner and targets, and run in dependency order in this
+  thread, which is what dask's synchronous scheduler does, with less bookkeeping.
 """
 
 from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import rasa.shared.utils.common
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 
@@ -30,6 +36,7 @@ _ORIGINAL = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.__dict__["resolve_by_type"]
 _EVENT_CLASSES: Dict[str, Any] = {}
 _ORIGINAL_SESSION = EndpointConfig.session
+_ORIGINAL_RUN = DaskGraphRunner.run
 _SESSIONS: Dict[Tuple[int, str], Any] = {}
 
 
@@ -100,14 +107,50 @@ def _resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional
     return found
 
 
+def _execute(graph: Dict[str, Any], targets: List[str]) -> List[Any]:
+    """A dask graph's targets, each node computed once, dependencies first."""
+    done: Dict[str, Any] = {}
+
+    def get(key: str) -> Any:
+        if key not in done:
+            task = graph[key]
+            if isinstance(task, tuple) and task and callable(task[0]):
+                args = [get(a) if isinstance(a, str) and a in graph else a for a in task[1:]]
+                done[key] = task[0](*args)
+            else:
+                done[key] = task
+        return done[key]
+
+    return [get(target) for target in targets]
+
+
+def _run(self: DaskGraphRunner, inputs: Optional[Dict[str, Any]] = None,
+         targets: Optional[List[str]] = None) -> Dict[str, Any]:
+    run_targets = targets if targets else self._graph_schema.target_names
+    graphs = self.__dict__.setdefault("_kept_graphs", {})
+    base = graphs.get(tuple(run_targets))
+    if base is None:
+        schema = self._graph_schema.minimal_graph_schema(run_targets)
+        base = graphs[tuple(run_targets)] = self._build_dask_graph(schema)
+    graph = dict(base)
+    if inputs:
+        self._add_inputs_to_graph(inputs, graph)
+    try:
+        return dict(_execute(graph, run_targets))
+    except RuntimeError as e:
+        raise GraphRunError("Error running runner.") from e
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     EndpointConfig.session = _session  # type: ignore[method-assign]
+    DaskGraphRunner.run = _run  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     RemoteAction._validate_action_result = _ORIGINAL  # type: ignore[method-assign]
     Event.resolve_by_type = _ORIGINAL_RESOLVE  # type: ignore[method-assign]
     EndpointConfig.session = _ORIGINAL_SESSION  # type: ignore[method-assign]
+    DaskGraphRunner.run = _ORIGINAL_RUN  # type: ignore[method-assign]
     _EVENT_CLASSES.clear()

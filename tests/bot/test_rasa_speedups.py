@@ -82,3 +82,16 @@ def test_action_calls_reuse_one_http_session_per_loop() -> None:
         asyncio.run(scenario())
     finally:
         rasa_speedups.uninstall()
+
+
+@pytest.mark.model
+def test_graph_runs_give_rasas_results(parser: Any) -> None:
+    texts = ["在吗", "订单号2398471029384756123什么时候发货", "165斤穿什么码", "质量太差了我要投诉",
+             "能便宜点吗", "你们老板今天心情好吗"]
+    expected = [parser.parse(t) for t in texts]
+    rasa_speedups.install()
+    try:
+        assert [parser.parse(t) for t in texts] == expected
+        assert [parser.parse(t) for t in texts] == expected  # kept sub-graphs, second run
+    finally:
+        rasa_speedups.uninstall()
