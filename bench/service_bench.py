@@ -40,15 +40,15 @@ SHOP, BUYER = "wuhan", "wuhan-paid_not_shipped"
 def start_stack(tmp: Path, workers: int = 1,
                 database_url: str = "") -> Tuple[List[Process], str, str]:
     from bot.assist.users import create_user
-    from bot.store.db import make_engine, migrate, session_factory
-    from bot.store.demo import load_demo
+    from bot.store.db import make_engine, session_factory, session_scope
+    from bot.store.demo import create_demo_database
 
     url = database_url or f"sqlite:///{tmp / 'shop.db'}"
-    migrate(url)
-    with session_factory(make_engine(url))() as session:
-        load_demo(session)
+    create_demo_database(url)
+    engine = make_engine(url)
+    with session_scope(session_factory(engine)) as session:
         _, token = create_user(session, "bench", "agent", [SHOP])
-        session.commit()
+    engine.dispose()
     redis_port, action_port, api_port = free_port(), free_port(), free_port()
     redis = redis_process(redis_port, tmp / "redis.log").start()
     actions = action_process(action_port, url, tmp / "actions.log").start()

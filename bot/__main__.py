@@ -48,14 +48,12 @@ def run_batch(parser: Any, stream: BinaryIO, out: TextIO) -> int:
 
 
 def demo_data(url: Optional[str]) -> int:
-    from bot.store.db import database_url, make_engine, migrate, session_factory, session_scope
-    from bot.store.demo import DEMO_STATES, SHOPS, load_demo
+    from bot.store.db import database_url
+    from bot.store.demo import DEMO_STATES, SHOPS, create_demo_database
 
     url = url or database_url()
     try:
-        migrate(url)
-        with session_scope(session_factory(make_engine(url))) as session:
-            counts = load_demo(session)
+        counts = create_demo_database(url)
     except Exception as e:  # a clear message, not a traceback
         print(f"error: could not load demo data into {url}: {e}", file=sys.stderr)
         return 2

@@ -218,3 +218,17 @@ def _demo_buyers(b: _Builder) -> None:
     several = b.buyer(f"{s}-several_open", "演示-多单")
     b.order(several, OrderStatus.paid, 3)
     b.order(several, OrderStatus.shipped, 48, shipped_after_h=12)
+
+
+def create_demo_database(url: str, now: Optional[dt.datetime] = None) -> Dict[str, int]:
+    """Migrate the database at ``url`` and load the demo shops into it; counts per table.
+    For `python -m bot demo-data`, the tests and the benchmarks."""
+    from bot.store.db import make_engine, migrate, session_factory, session_scope
+
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            return load_demo(session, now=now)
+    finally:
+        engine.dispose()

@@ -12,8 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.store import runtime
-from bot.store.db import make_engine, migrate, session_factory
-from bot.store.demo import load_demo
+from bot.store.demo import create_demo_database
 from tests.bot.store.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +26,7 @@ def domain() -> Dict[str, Any]:
 @pytest.fixture(scope="module", autouse=True)
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('actions') / 'shop.db'}"
-    migrate(url)
-    engine = make_engine(url)
-    with session_factory(engine)() as s:
-        load_demo(s, now=NOW)
-        s.commit()
-    engine.dispose()
+    create_demo_database(url, now=NOW)
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", url)
     runtime.reset()

@@ -22,8 +22,7 @@ from api.settings import Settings
 from bot.assist.users import create_user
 from bot.processes import Process, action_process, free_port, redis_process
 from bot.store import runtime
-from bot.store.db import make_engine, migrate, session_factory
-from bot.store.demo import load_demo
+from bot.store.demo import create_demo_database
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
@@ -57,12 +56,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="package")
 def database_url(workdir: Path) -> Iterator[str]:
     url = f"sqlite:///{workdir / 'shop.db'}"
-    migrate(url)
-    engine = make_engine(url)
-    with session_factory(engine)() as session:
-        load_demo(session, now=IN_HOURS)
-        session.commit()
-    engine.dispose()
+    create_demo_database(url, now=IN_HOURS)
     previous = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = url
     runtime.reset()

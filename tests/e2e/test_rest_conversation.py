@@ -16,8 +16,8 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
-from bot.store.db import make_engine, migrate, session_factory
-from bot.store.demo import load_demo
+from bot.store.db import make_engine, session_factory
+from bot.store.demo import create_demo_database
 from bot.store.queries import buyer_orders
 from tests.bot.store.conftest import NOW
 
@@ -49,11 +49,9 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
 def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{tmp / 'shop.db'}"
-    migrate(url)
+    create_demo_database(url, now=NOW)
     engine = make_engine(url)
     with session_factory(engine)() as s:
-        load_demo(s, now=NOW)
-        s.commit()
         order_id = buyer_orders(s, "wuhan", "wuhan-paid_not_shipped")[0].id
     engine.dispose()
     action_port, rasa_port = free_port(), free_port()
