@@ -8,7 +8,6 @@ message and remember the order number in the ``order_id`` slot.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from typing import Any, Dict, List, Optional
@@ -20,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.policy import PolicyError, shop_ids
 from bot.store.runtime import sessions
-from bot.suggest.context import Turn
+from bot.suggest.context import Turn, turn_time
 from bot.suggest.engine import suggest
 
 logger = logging.getLogger(__name__)
@@ -58,16 +57,6 @@ def _metadata(tracker: Tracker) -> Dict[str, Any]:
     return dict((tracker.latest_message or {}).get("metadata") or {})
 
 
-def _now(value: Any) -> dt.datetime:
-    if isinstance(value, str) and value:
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        except ValueError:
-            pass
-    return dt.datetime.now(dt.timezone.utc)
-
-
 class SuggestAction(Action):
     """Subclasses set NAME and INTENT (None: the intent NLU predicted)."""
 
@@ -89,7 +78,7 @@ class SuggestAction(Action):
         return Turn(shop_id=str(shop), intent=intent, text=message.get("text") or "",
                     entities=entities,
                     buyer_id=meta.get("buyer_id") or tracker.get_slot("buyer_id"),
-                    order_id=tracker.get_slot("order_id"), now=_now(meta.get("now")))
+                    order_id=tracker.get_slot("order_id"), now=turn_time(meta.get("now")))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:

@@ -6,13 +6,14 @@ from typing import Any, Dict
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from api.deps import BroadcasterDep, ClockDep, ConversationId, CurrentUser, SessionDep, ShopDep
 from api.schemas import FreeText
 from bot.assist.replies import find_conversation, send_free_text
 from bot.assist.views import conversation_summary, order_view, reply_view, timeline
 from bot.store.queries import buyer_orders
-from bot.store.service_models import Conversation
+from bot.store.service_models import BuyerMessage, Conversation
 
 router = APIRouter(tags=["conversations"])
 
@@ -20,8 +21,13 @@ router = APIRouter(tags=["conversations"])
 @router.get("/shops/{shop_id}/conversations", summary="Conversations, most recent first")
 def list_conversations(shop_id: ShopDep, session: SessionDep,
                        limit: int = Query(50, ge=1, le=200)) -> Dict[str, Any]:
+    # each summary reads its messages, their suggestions and the replies: load them in
+    # three queries for the page, not three per conversation
     rows = session.execute(select(Conversation).where(Conversation.shop_id == shop_id)
                            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+                           .options(selectinload(Conversation.messages)
+                                    .selectinload(BuyerMessage.suggestions),
+                                    selectinload(Conversation.replies))
                            .limit(limit)).scalars().all()
     return {"conversations": [conversation_summary(c) for c in rows]}
 

@@ -15,7 +15,7 @@ from typing_extensions import Annotated
 
 from api.deps import ClockDep, CurrentUser, SessionDep
 from api.settings import ROOT
-from bot.assist.retrain import running_job
+from bot.assist.retrain import new_job, running_job
 from bot.store.service_models import ModelStatus, ModelVersion, Role, User, as_utc
 
 router = APIRouter(tags=["models"])
@@ -66,10 +66,7 @@ def retrain(user: CurrentUser, session: SessionDep, request: Request,
         raise HTTPException(409, f"model version {busy.id} is still {busy.status.value}")
     if busy is not None:
         busy.status, busy.progress = ModelStatus.failed, "failed: abandoned (no progress)"
-    job = ModelVersion(path="", status=ModelStatus.training, progress="starting",
-                       requested_by=user.name, created_at=as_utc(clock()))
-    session.add(job)
-    session.commit()
+    job = new_job(session, user.name, clock())
     settings = request.app.state.settings
     subprocess.Popen(  # noqa: S603 - our own CLI
         [sys.executable, "-m", "bot", "retrain", "--job", str(job.id), "--data-dir",

@@ -11,7 +11,6 @@ reason. Both recover by themselves: every turn tries the full path first.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.runtime import sessions
-from bot.suggest.context import Turn
+from bot.suggest.context import Turn, turn_time
 from bot.suggest.engine import suggest
 
 logger = logging.getLogger(__name__)
@@ -151,12 +150,11 @@ class Assistant:
     def _local(self, parse: Dict[str, Any], metadata: Dict[str, Any],
                remembered_order: Optional[str], reason: str) -> Outcome:
         """Suggestions from the NLU result and the order store alone (no dialogue state)."""
-        now = metadata.get("now")
         turn = Turn(shop_id=metadata["shop_id"], intent=(parse.get("intent") or {}).get("name")
                     or "nlu_fallback", text=parse.get("text") or "",
                     entities=list(parse.get("entities") or []), buyer_id=metadata.get("buyer_id"),
                     order_id=remembered_order,
-                    now=dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.timezone.utc))
+                    now=turn_time(metadata.get("now")))
         try:
             with sessions()() as session:
                 payload = suggest(session, turn).payload()

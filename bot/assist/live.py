@@ -16,6 +16,9 @@ import logging
 from collections import defaultdict
 from typing import Any, AsyncIterator, Dict, Optional, Set
 
+import redis
+import redis.asyncio as aioredis
+
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 200
 CHANNEL = "shopassist:live:"
@@ -41,8 +44,6 @@ class Broadcaster:
     def publish(self, shop_id: str, kind: str, data: Dict[str, Any]) -> None:
         event = {"type": kind, "shop_id": shop_id, **data}
         if self._listener is not None and not self._listener.done():
-            import redis
-
             try:
                 self._redis.publish(CHANNEL + shop_id, json.dumps(event, ensure_ascii=False))
                 return  # our own listener delivers it here too
@@ -54,8 +55,6 @@ class Broadcaster:
         """Listen to the other processes' events (only with Redis)."""
         if not self.redis_url or self._listener is not None:
             return
-        import redis
-
         self._redis = redis.Redis.from_url(self.redis_url, socket_connect_timeout=1,
                                            socket_timeout=1)
         self._listener = asyncio.get_running_loop().create_task(self._listen())
@@ -71,8 +70,6 @@ class Broadcaster:
             self._listener = None
 
     async def _listen(self) -> None:
-        import redis.asyncio as aioredis
-
         delay = 0.5
         while True:
             client = aioredis.Redis.from_url(self.redis_url, socket_connect_timeout=1)

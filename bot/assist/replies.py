@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.assist.errors import Conflict, InvalidInput, NotFound
 from bot.assist.validation import clean_text
 from bot.compliance import check, load_rules
+from bot.phrases import INTENTS
 from bot.store.service_models import (
     BuyerMessage,
     Conversation,
@@ -24,10 +25,6 @@ from bot.store.service_models import (
     User,
     as_utc,
 )
-
-INTENTS = ("greet", "goodbye", "affirm", "deny", "shipping_query", "size_query", "bargain",
-           "refund", "complaint", "product_query", "change_order", "invoice", "human_handoff",
-           "nlu_fallback")
 
 
 def find_conversation(session: Session, shop_id: str, external_id: str) -> Conversation:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.assist.export import count, reviewed_examples, to_yaml
-from bot.store.service_models import ModelStatus, ModelVersion, utcnow
+from bot.store.service_models import ModelStatus, ModelVersion, as_utc, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -133,9 +133,10 @@ def run(factory: sessionmaker, job_id: int, paths: RetrainPaths) -> Dict[str, An
         raise
 
 
-def new_job(session: Session, requested_by: str) -> ModelVersion:
-    job = ModelVersion(path="", status=ModelStatus.training, progress="queued",
-                       requested_by=requested_by, created_at=utcnow())
+def new_job(session: Session, requested_by: str,
+            now: Optional[dt.datetime] = None) -> ModelVersion:
+    job = ModelVersion(path="", status=ModelStatus.training, progress="starting",
+                       requested_by=requested_by, created_at=as_utc(now) if now else utcnow())
     session.add(job)
     session.commit()
     return job

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.assist.errors import InvalidInput, NotFound
-from bot.assist.replies import INTENTS
 from bot.assist.views import message_view
+from bot.nlu.shop_ner import ENTITY_LABELS
+from bot.phrases import INTENTS
 from bot.privacy import mask, mask_pieces
 from bot.store.service_models import (
     BuyerMessage,
@@ -33,8 +34,6 @@ from bot.store.service_models import (
 LOW_CONFIDENCE = 0.6      # below this the intent is a guess worth a look
 HEAVY_EDIT = 0.3          # an approved suggestion rewritten by at least this much
 REASONS = ("low_confidence", "fallback", "rejected", "corrected", "edited")
-ENTITIES = ("order_id", "location", "height", "weight", "size", "courier", "amount", "phone",
-            "id_number")
 ACTIONS = {"confirm": ReviewStatus.confirmed, "relabel": ReviewStatus.relabelled,
            "dismiss": ReviewStatus.dismissed}
 
@@ -126,8 +125,8 @@ def _entities(text: str, entities: Optional[List[Dict[str, Any]]]) -> List[Dict[
     out = []
     for e in entities or []:
         name, start, end = e.get("entity"), e.get("start"), e.get("end")
-        if name not in ENTITIES:
-            raise InvalidInput(f"unknown entity {name!r}; one of: {', '.join(ENTITIES)}")
+        if name not in ENTITY_LABELS:
+            raise InvalidInput(f"unknown entity {name!r}; one of: {', '.join(ENTITY_LABELS)}")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             raise InvalidInput(f"entity {name}: start/end must lie inside the message "
                                f"(0-{len(text)})")
@@ -148,7 +147,7 @@ def decide(session: Session, user: User, shop_id: str, message_id: int, action: 
         raise InvalidInput(f"relabel needs an intent, one of: {', '.join(INTENTS)}")
     label = {"confirm": message.intent, "relabel": intent, "dismiss": None}[action]
     spans = (_entities(message.text, entities) if entities is not None
-             else [e for e in message.entities or [] if e.get("entity") in ENTITIES])
+             else [e for e in message.entities or [] if e.get("entity") in ENTITY_LABELS])
     review = session.execute(select(Review).where(Review.message_id == message_id)).scalar()
     if review is None:
         review = Review(message_id=message_id, shop_id=shop_id)

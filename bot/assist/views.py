@@ -11,13 +11,11 @@ from typing import Any, Dict, List, Optional
 
 from bot.privacy import mask, mask_pieces
 from bot.store.models import Order
-from bot.store.service_models import BuyerMessage, Conversation, Reply, Suggestion
+from bot.store.service_models import BuyerMessage, Conversation, Reply, Suggestion, as_utc
 
 
 def _time(value: Optional[dt.datetime]) -> Optional[str]:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).isoformat()
+    return None if value is None else as_utc(value).isoformat()
 
 
 def suggestion_view(s: Suggestion) -> Dict[str, Any]:

@@ -24,6 +24,18 @@ class Situation:
     score: float = 1.0
 
 
+def turn_time(value: Any) -> dt.datetime:
+    """The ``now`` a client put in a message's metadata (ISO; naive means China time),
+    or the current time when there is none or it does not parse."""
+    if isinstance(value, str) and value:
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        except ValueError:
+            pass
+    return dt.datetime.now(dt.timezone.utc)
+
+
 @dataclass
 class Turn:
     shop_id: str
