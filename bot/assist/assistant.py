@@ -15,7 +15,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -187,7 +187,3 @@ def probe_redis(url: Optional[str]) -> str:
         return "ok"
     except redis.RedisError as e:
         return f"unreachable ({type(e).__name__})"
-
-
-def suggestions_of(outcome: Outcome) -> List[Dict[str, Any]]:
-    return list(outcome.payload.get("suggestions") or [])

@@ -22,13 +22,5 @@ class NotFound(ServiceError):
     status = 404
 
 
-class Forbidden(ServiceError):
-    status = 403
-
-
 class Conflict(ServiceError):
     status = 409
-
-
-class Unavailable(ServiceError):
-    status = 503

@@ -31,9 +31,6 @@ class Broadcaster:
         self._redis: Any = None
         self._listener: Optional[asyncio.Task] = None
 
-    def subscribers(self, shop_id: str) -> int:
-        return len(self._queues.get(shop_id, ()))
-
     def deliver(self, event: Dict[str, Any]) -> None:
         """Hand an event to this process's streams of its shop."""
         for queue in list(self._queues.get(event["shop_id"], ())):
