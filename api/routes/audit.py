@@ -22,4 +22,4 @@ def audit_replies(shop_id: SupervisedShopDep, session: SessionDep,
     if kind is not None:
         query = query.where(Reply.kind == kind)
     rows = session.execute(query.order_by(Reply.id.desc()).limit(limit)).scalars().all()
-    return {"replies": [reply_view(r) for r in rows]}
+    return {"replies": [reply_view(r, masked=True) for r in rows]}

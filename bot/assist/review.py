@@ -60,7 +60,7 @@ def _item(message: BuyerMessage, why: List[str], replies: List[Reply],
     shown = rejected[0] if rejected else (message.suggestions[0] if message.suggestions else None)
     sent = next((r for r in replies if r.kind != ReplyKind.auto_offhours), None)
     return {
-        "message": message_view(message), "reasons": why,
+        "message": message_view(message, masked=True), "reasons": why,
         "suggestion": None if shown is None else {
             "id": shown.id, "text": shown.text, "intent": shown.intent,
             "status": shown.status.value, "correct_intent": shown.correct_intent},

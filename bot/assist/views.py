@@ -1,7 +1,10 @@
 """How stored conversations, suggestions, replies and orders look to an agent (JSON-able).
 
-Buyers' phone numbers, ID numbers and street addresses are masked here, so no
-screen built on these views shows them.
+Who sees what (docs/privacy.md): an agent answering their own shop's conversation sees
+the buyer's messages and the replies exactly as written (a buyer's new phone number or
+address is what the agent must act on). Everything that leaves that conversation —
+review, exports, metrics, audit, logs, Rasa's state in Redis — is masked with
+``bot.privacy.mask``. Order cards come from the order store and stay masked as on 千牛.
 """
 
 from __future__ import annotations
@@ -25,20 +28,31 @@ def suggestion_view(s: Suggestion) -> Dict[str, Any]:
             "correct_intent": s.correct_intent}
 
 
-def message_view(m: BuyerMessage) -> Dict[str, Any]:
+def message_view(m: BuyerMessage, masked: bool = False) -> Dict[str, Any]:
+    """The message as the agent of its conversation sees it; ``masked`` for any other
+    screen (review), with personal data starred in the text, tokens and entities."""
+    text, tokens, entities = m.text, m.tokens or [], m.entities or []
+    if masked:
+        text = mask(text)
+        tokens = mask_pieces(m.text, tokens)
+        entities = mask_pieces(m.text, entities, key="value")
     return {"id": m.id, "client_message_id": m.client_message_id,
-            "conversation_id": m.conversation.external_id, "text": mask(m.text),
+            "conversation_id": m.conversation.external_id, "text": text,
             "received_at": _time(m.received_at), "intent": m.intent, "confidence": m.confidence,
-            "ranking": m.ranking, "tokens": mask_pieces(m.text, m.tokens or []),
-            "entities": mask_pieces(m.text, m.entities or [], key="value"),
+            "ranking": m.ranking, "tokens": tokens, "entities": entities,
             "order_id": m.order_id, "escalate": m.escalate, "degraded": m.degraded,
             "degraded_reason": m.degraded_reason,
             "suggestions": [suggestion_view(s) for s in m.suggestions]}
 
 
-def reply_view(r: Reply) -> Dict[str, Any]:
+def reply_view(r: Reply, masked: bool = False) -> Dict[str, Any]:
+    """A reply as sent (the agent's conversation, the delivery outbox); ``masked`` for
+    screens outside the conversation (audit)."""
+    text, original = r.text, r.original_text
+    if masked:
+        text, original = mask(text), (mask(original) if original else original)
     return {"id": r.id, "conversation_id": r.conversation.external_id, "kind": r.kind.value,
-            "text": r.text, "original_text": r.original_text, "edit_ratio": r.edit_ratio,
+            "text": text, "original_text": original, "edit_ratio": r.edit_ratio,
             "approved_by": r.approved_by, "message_id": r.message_id,
             "suggestion_id": r.suggestion_id, "offhours_window": r.offhours_window,
             "compliance": r.compliance,
@@ -51,7 +65,7 @@ def conversation_summary(c: Conversation) -> Dict[str, Any]:
     pending = sum(1 for m in c.messages for s in m.suggestions if s.status.value == "pending")
     return {"id": c.external_id, "shop_id": c.shop_id, "buyer_id": c.buyer_id,
             "unread": c.unread, "last_message_at": _time(c.last_message_at),
-            "last_message": mask(last.text) if last else None,
+            "last_message": last.text if last else None,
             "last_intent": last.intent if last else None,
             "pending_suggestions": pending,
             "offhours_auto_replies": len(auto),

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -71,9 +72,17 @@ class Conversation(Base):
     replies = relationship("Reply", back_populates="conversation", order_by="Reply.id")
 
 
+class MessageState(str, enum.Enum):
+    open = "open"            # waiting for an agent
+    answered = "answered"    # settled by a reply (to it, or to a later message)
+    handled = "handled"      # an agent marked it dealt with, no reply needed here
+    skipped = "skipped"      # an agent skipped it (nothing to answer: noise, emoji, ...)
+
+
 class BuyerMessage(Base):
     __tablename__ = "buyer_messages"
-    __table_args__ = (UniqueConstraint("shop_id", "client_message_id"),)
+    __table_args__ = (UniqueConstraint("shop_id", "client_message_id"),
+                      Index("ix_buyer_messages_conversation_state", "conversation_id", "state"))
     id = Column(Integer, primary_key=True)
     shop_id = Column(String(32), nullable=False, index=True)
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
@@ -89,6 +98,11 @@ class BuyerMessage(Base):
     escalate = Column(Boolean, nullable=False, default=False)
     degraded = Column(Boolean, nullable=False, default=False)
     degraded_reason = Column(Text)
+    state = Column(Enum(MessageState, native_enum=False, length=16), nullable=False,
+                   default=MessageState.open, server_default="open")
+    settled_by = Column(String(64))       # the agent who answered, handled or skipped it
+    settled_at = Column(DateTime(timezone=True))
+    settled_by_reply_id = Column(Integer)  # the reply that settled it (None: handled/skipped)
     conversation = relationship("Conversation", back_populates="messages")
     suggestions = relationship("Suggestion", back_populates="message", order_by="Suggestion.rank")
 
@@ -128,11 +142,16 @@ class ReplyKind(str, enum.Enum):
 
 class Reply(Base):
     __tablename__ = "replies"
-    __table_args__ = (UniqueConstraint("conversation_id", "offhours_window"),)
+    __table_args__ = (UniqueConstraint("conversation_id", "offhours_window"),
+                      # a suggestion is sent at most once; a message gets at most one agent answer
+                      UniqueConstraint("suggestion_id", name="uq_replies_suggestion"),
+                      UniqueConstraint("answers_message_id", name="uq_replies_answers_message"))
     id = Column(Integer, primary_key=True)
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
     message_id = Column(Integer, ForeignKey("buyer_messages.id"), index=True)
     suggestion_id = Column(Integer, ForeignKey("suggestions.id"))
+    # the buyer message an agent's reply answers (None: auto-reply, or no message was open)
+    answers_message_id = Column(Integer, ForeignKey("buyer_messages.id"))
     kind = Column(Enum(ReplyKind, native_enum=False, length=16), nullable=False)
     text = Column(Text, nullable=False)
     original_text = Column(Text)          # the suggestion as proposed
@@ -142,8 +161,33 @@ class Reply(Base):
     compliance = Column(JSON)             # warnings the agent confirmed before sending
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     conversation = relationship("Conversation", back_populates="replies")
-    message = relationship("BuyerMessage")
+    message = relationship("BuyerMessage", foreign_keys=[message_id])
     suggestion = relationship("Suggestion")
+
+
+class LiveEvent(Base):
+    """An event shown live to a shop's agents (message, reply, suggestion, ...): its id is
+    the server-sent event id, so a stream that reconnects replays what it missed."""
+
+    __tablename__ = "live_events"
+    id = Column(Integer, primary_key=True)
+    shop_id = Column(String(32), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    data = Column(JSON, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class StreamTicket(Base):
+    """A short-lived, single-use ticket that opens one live stream (EventSource cannot send
+    the Authorization header, and the long-lived token must never be in a URL)."""
+
+    __tablename__ = "stream_tickets"
+    id = Column(Integer, primary_key=True)
+    ticket_hash = Column(String(64), nullable=False, unique=True)  # sha256 of the ticket
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
+    shop_id = Column(String(32), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    used_at = Column(DateTime(timezone=True))
 
 
 class ReviewStatus(str, enum.Enum):
