@@ -7,13 +7,19 @@ events; the order number lives in a slot), and the conversation of record is kep
 by the service in SQL. So this store keeps at most ``max_events`` events: the
 tail from a user turn on, after a head that restores the current slot values.
 
+What it writes is masked (``masked_dialogue``): buyer texts, the entity values that
+are personal data, and the assistant's messages. Within a turn Rasa and the actions
+work on the tracker in memory, unmasked; what a later turn reads back from Redis is
+the intents, the slots (order number, shop, buyer: not personal data) and masked texts.
+
 Configured from ``endpoints.yml`` (values come from environment variables, hence
 the conversions below).
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+import json
+from typing import Any, Dict, List, Optional
 
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
@@ -21,6 +27,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.privacy import mask, pii_spans
 
 DEFAULT_MAX_EVENTS = 30
 
@@ -48,6 +56,49 @@ def bounded(tracker: DialogueStateTracker, max_events: int) -> DialogueStateTrac
                                             slots=list(tracker.slots.values()))
 
 
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [_masked_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_value(v) for k, v in value.items()}
+    return value
+
+
+def _masked_parse(parse: Dict[str, Any], text: str) -> Dict[str, Any]:
+    spans = pii_spans(text)
+    entities = []
+    for e in parse.get("entities") or []:
+        start, end = e.get("start"), e.get("end")
+        personal = e.get("entity") in ("phone", "id_number") or (
+            isinstance(start, int) and isinstance(end, int)
+            and any(s < end and start < t for s, t in spans))
+        if personal:
+            e = {k: v for k, v in e.items() if k != "additional_info"}
+            e["value"] = mask(str(e.get("value", ""))) if e.get("entity") not in (
+                "phone", "id_number") else "*" * len(str(e.get("value", "")))
+        entities.append(e)
+    return {**parse, "text": mask(parse.get("text") or text), "entities": entities}
+
+
+def masked_dialogue(dialogue: Dict[str, Any]) -> Dict[str, Any]:
+    """A serialised dialogue (``tracker.as_dialogue().as_dict()``) with the buyer's and the
+    assistant's texts masked; events, intents and slots are left as they are."""
+    events = []
+    for event in dialogue.get("events") or []:
+        kind = event.get("event")
+        if kind == "user":
+            text = event.get("text") or ""
+            event = {**event, "text": mask(text),
+                     "parse_data": _masked_parse(event.get("parse_data") or {}, text)}
+        elif kind == "bot":
+            event = {**event, "text": mask(event["text"]) if event.get("text") else event.get("text"),
+                     "data": _masked_value(event.get("data"))}
+        events.append(event)
+    return {**dialogue, "events": events}
+
+
 class BoundedRedisTrackerStore(RedisTrackerStore):
     """Redis tracker store that keeps a conversation's recent events only."""
 
@@ -62,7 +113,8 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
         # One writer per conversation (the lock store), so no read-merge-write is needed.
         await self.stream_events(tracker)
         expiry = timeout or self.record_exp
-        data = self.serialise_tracker(bounded(tracker, self.max_events))
+        dialogue = bounded(tracker, self.max_events).as_dialogue().as_dict()
+        data = json.dumps(masked_dialogue(dialogue))
         self.red.set(self.key_prefix + tracker.sender_id, data,
                      ex=int(expiry) if expiry else None)
 

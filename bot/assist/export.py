@@ -2,8 +2,9 @@
 
 Confirmed and relabelled messages of every shop become examples of their intent,
 with entity annotations (``[110斤](weight)``). Personal data never leaves in an
-export: a message with a phone, ID number or street address is written masked,
-and its entity annotations are dropped when masking moved the text under them.
+export, and the buyer's wording is kept exactly: each phone, ID number and street
+address is replaced by a fake one of the same form (``bot.privacy.fake``), and the
+entity annotations move with the text (a phone annotation holds the fake phone).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Dict, List, Optional, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.privacy import mask, pii_spans
+from bot.privacy.fake import with_fakes
 from bot.store.service_models import Review, ReviewStatus
 
 HEADER = ("# Written by the review loop (python -m bot retrain / the review page): buyer messages\n"
-          "# supervisors confirmed or relabelled. Personal data is masked.\n")
+          "# supervisors confirmed or relabelled. Phones, ID numbers and addresses are fakes.\n")
 
 
 def annotate(text: str, entities: Sequence[Dict]) -> str:
@@ -34,15 +35,9 @@ def annotate(text: str, entities: Sequence[Dict]) -> str:
 
 
 def example(text: str, entities: Sequence[Dict]) -> str:
-    """One training example line, masked; entities only where masking kept them in place."""
-    spans = pii_spans(text)
-    masked = mask(text)
-    if not spans:
-        return annotate(text, entities)
-    if len(masked) == len(text):  # phones and ID numbers keep their length
-        keep = [e for e in entities if not any(s < e["end"] and e["start"] < t for s, t in spans)]
-        return annotate(masked, keep)
-    return masked  # an address changed the length: offsets no longer fit
+    """One training example line: personal data replaced by fakes, entities kept."""
+    faked, moved = with_fakes(text, entities)
+    return annotate(faked, moved)
 
 
 def reviewed_examples(session: Session,

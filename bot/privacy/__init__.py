@@ -1,59 +1,71 @@
-"""Masking of buyers' personal data: mobile numbers, ID numbers, street addresses.
+"""Masking of buyers' personal data: phone numbers, ID numbers, street-level addresses.
 
 Used wherever buyer data leaves the store for people or files: review screens,
-exports, dashboards and every log line (``MaskingFilter``). Masking keeps enough
-for an agent to recognise the value (138****5678, 武汉市洪山区****) and nothing more.
+exports, dashboards, Rasa's state in Redis and every log line (``MaskingFilter``).
+Masking keeps enough for a person to recognise the value (138****5678,
+420***********4817, 武汉市洪山区****) and nothing more. What counts as personal
+data, and who sees what: docs/privacy.md.
+
+Detection runs on a length-preserving normal form of the text (``text.normalise``:
+full-width, Chinese digits), so every span points into the text as written.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.nlu.entity_rules import is_id_number
+from bot.privacy.numbers import Found, id_numbers, phones
+from bot.privacy.places import addresses
+from bot.privacy.text import normalise
 
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_HAN = "\u4e00-\u9fa5"
-_ADMIN = (rf"(?:[{_HAN}]{{2,7}}(?:省|自治区))?(?:[{_HAN}]{{2,7}}(?:市|州|盟))?"
-          rf"(?:[{_HAN}]{{1,7}}(?:区|县|旗|镇))?")
-_DETAIL = rf"[{_HAN}A-Za-z0-9\-#()（）号栋幢单元室楼层]*"
-_STREET = (rf"(?:[{_HAN}A-Za-z0-9]{{1,20}}?(?:路|街|大道|道|巷|弄|胡同|村|小区|大厦|花园|公寓|广场)"
-           rf"|(?<=[区县旗镇])\d+(?:号|栋|幢|弄))" + _DETAIL)
-_ADDRESS = re.compile(rf"({_ADMIN})({_STREET})")
+__all__ = ["mask", "pii_spans", "pii_entities", "mask_pieces", "MaskingFilter",
+           "install_log_masking", "route_structlog", "find"]
 
 
-def _mask_id(match: re.Match) -> str:
-    number = match.group(1)
-    before = match.string[max(0, match.start() - 12):match.start()]
-    if not is_id_number(number, before):
-        return number  # an order number, not personal data
-    return number[:3] + "*" * 11 + number[-4:]
+def find(text: str) -> List[Found]:
+    """Every piece of personal data in ``text``, in order, none overlapping.
 
-
-def _mask_address(match: re.Match) -> str:
-    admin = match.group(1)
-    return (admin or "") + "****" if admin else "****"
+    ID numbers win over phones (a phone-like run inside an ID), numbers over
+    addresses (an address ends where a phone begins)."""
+    norm = normalise(text)
+    kept: List[Found] = []
+    for found in id_numbers(norm) + phones(norm):
+        if not any(f.start < found.end and found.start < f.end for f in kept):
+            kept.append(found)
+    numbers = list(kept)
+    for a in addresses(norm):
+        end = a.end  # an address stops where a phone or ID number begins
+        for f in numbers:
+            if f.start < end and a.detail < f.end:
+                end = f.start if f.start > a.detail else a.detail
+        end = len(norm[:end].rstrip(" -#,，"))
+        if a.detail < end:
+            kept.append(Found("address", a.start, end, a.detail, end, "****"))
+    return sorted(kept, key=lambda f: f.start)
 
 
 def mask(text: Any) -> str:
     """The text with phones, ID numbers and street-level address details masked."""
     value = str(text)
-    value = _ID.sub(_mask_id, value)
-    value = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", value)
-    return _ADDRESS.sub(_mask_address, value)
+    out, cursor = [], 0
+    for f in find(value):
+        out += [value[cursor:f.hidden_start], f.shown]
+        cursor = f.hidden_end
+    return "".join(out + [value[cursor:]])
 
 
 def pii_spans(text: str) -> List[Tuple[int, int]]:
     """Where in ``text`` the personal data is: (start, end) of the parts ``mask`` hides."""
-    spans: List[Tuple[int, int]] = []
-    for match in _ID.finditer(text):
-        if is_id_number(match.group(1), text[max(0, match.start() - 12):match.start()]):
-            spans.append(match.span(1))
-    spans += [m.span() for m in _PHONE.finditer(text)]
-    spans += [m.span(2) for m in _ADDRESS.finditer(text)]
-    return sorted(spans)
+    return [(f.hidden_start, f.hidden_end) for f in find(text)]
+
+
+def pii_entities(text: str) -> List[Dict[str, Any]]:
+    """The personal data in ``text``: kind (phone, id_number, address), start and end of
+    the whole value (an address with its province/city/district), and ``hidden``:
+    the (start, end) that ``mask`` replaces."""
+    return [{"kind": f.kind, "start": f.start, "end": f.end, "text": text[f.start:f.end],
+             "hidden": (f.hidden_start, f.hidden_end)} for f in find(text)]
 
 
 def mask_pieces(text: str, pieces: Sequence[Dict[str, Any]],
