@@ -17,7 +17,10 @@ router = APIRouter(tags=["messages"])
              summary="Ingest a buyer message; returns the suggestions for the agent",
              responses={200: {"description": "the same message was sent before (idempotent)"},
                         409: {"description": "the message id was used for another message"},
-                        422: {"description": "empty, too long, control characters or markup"}})
+                        413: {"description": "the request body is over 64 KB"},
+                        422: {"description": "malformed: not JSON, wrong types, missing or "
+                                             "empty text, text over 20,000 characters, or a "
+                                             "buyer of another shop (any text is accepted)"}})
 async def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: ConversationId,
                        session: SessionDep, assistant: AssistantDep, clock: ClockDep,
                        live: BroadcasterDep) -> JSONResponse:

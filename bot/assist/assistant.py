@@ -6,6 +6,11 @@ suggestion payload that the action sends back. When the dialogue side fails
 (Redis down, action server unreachable) it still answers: suggestions computed
 here from the NLU result and the order store, flagged ``degraded`` with the
 reason. Both recover by themselves: every turn tries the full path first.
+
+Any text is answered: the NLU and the dialogue read the bounded view of a long
+message (``nlu_view``), and should the NLU itself fail on some text, the turn
+goes on as ``nlu_fallback`` (degraded, with the reason), so the message is
+still stored.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Dict, Optional
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.nlu.parser import nlu_view
 from bot.store.runtime import sessions
 from bot.suggest.context import Turn, turn_time
 from bot.suggest.engine import suggest
@@ -126,7 +132,14 @@ class Assistant:
                       remembered_order: Optional[str] = None) -> Outcome:
         from rasa.core.channels import CollectingOutputChannel, UserMessage
 
-        parse = await self.parse(text)
+        text = nlu_view(text)
+        try:
+            parse = await self.parse(text)
+        except Exception as e:  # no text may stop a turn: answer it as out of scope
+            logger.exception("NLU failed on a message of %s", sender_id)
+            parse = fallback_parse(text)
+            return self._local(parse, metadata, remembered_order,
+                               f"the NLU failed on this text ({type(e).__name__})")
         channel = CollectingOutputChannel()
         try:
             message = UserMessage(text, channel, sender_id, parse_data=parse, metadata=metadata)
@@ -162,6 +175,12 @@ class Assistant:
             logger.error("order store unavailable: %s", e)
             payload = {"suggestions": [], "error": "order store unavailable"}
         return Outcome(parse, payload, degraded=True, reason=reason)
+
+
+def fallback_parse(text: str) -> Dict[str, Any]:
+    """A parse that says nothing was understood (Rasa's shape)."""
+    intent = {"name": "nlu_fallback", "confidence": 1.0}
+    return {"text": text, "intent": intent, "intent_ranking": [dict(intent)], "entities": []}
 
 
 async def probe_action_server(url: str, timeout: float = 2.0) -> str:

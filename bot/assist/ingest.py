@@ -4,6 +4,11 @@ Idempotent on the client's message id: sending the same message again returns
 what was stored the first time, and a different message under a used id is
 refused. Outside business hours the first message of a conversation in each
 closed period gets the off-hours auto-reply, the one reply that needs no agent.
+
+Every buyer text is stored whole, whatever it contains (``buyer_text``); the
+NLU reads its first characters only (``nlu_view``). A buyer id names a buyer of
+the conversation's shop: one of another shop is refused (422). A buyer id the
+order store does not know is accepted: a new buyer, with no orders yet.
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.assist.assistant import Assistant, Outcome
-from bot.assist.errors import Conflict, NotFound
-from bot.assist.validation import clean_text
+from bot.assist.errors import Conflict, InvalidInput, NotFound
+from bot.assist.validation import buyer_text
 from bot.offhours import auto_reply, closed_window
 from bot.phrases import shop_library
 from bot.policy import shop_policy
-from bot.store.models import Shop
+from bot.store.models import Buyer, Shop
 from bot.store.service_models import (
     BuyerMessage,
     Conversation,
@@ -67,6 +72,14 @@ def _check_buyer(conversation: Optional[Conversation], external_id: str,
                  buyer_id: Optional[str]) -> None:
     if conversation and buyer_id and conversation.buyer_id and buyer_id != conversation.buyer_id:
         raise Conflict(f"conversation {external_id!r} belongs to another buyer")
+
+
+def _check_buyer_shop(session: Session, shop_id: str, buyer_id: Optional[str]) -> None:
+    if not buyer_id:
+        return
+    buyer = session.get(Buyer, buyer_id)
+    if buyer is not None and buyer.shop_id != shop_id:
+        raise InvalidInput(f"buyer {buyer_id!r} is a buyer of another shop, not of {shop_id!r}")
 
 
 def _open_conversation(session: Session, known: Optional[Conversation], shop_id: str,
@@ -137,10 +150,11 @@ def _auto_reply(session: Session, conversation: Conversation, message: BuyerMess
 async def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id: str,
                  client_message_id: str, text: str, buyer_id: Optional[str],
                  now: dt.datetime) -> Ingested:
-    text = clean_text(text)
+    text = buyer_text(text)
     now = as_utc(now)
     if session.get(Shop, shop_id) is None:
         raise NotFound(f"unknown shop {shop_id!r}")
+    _check_buyer_shop(session, shop_id, buyer_id)
     existing = find_message(session, shop_id, client_message_id)
     if existing is not None:
         return _replay(existing, conversation_id, text)

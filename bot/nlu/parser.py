@@ -4,16 +4,25 @@ Used by ``python -m bot parse``, the evaluation scripts and the benchmarks.
 Messages go through the model's NLU graph directly (the same graph Rasa's
 server runs), never through Rasa's ``/intent`` shortcut, so a buyer typing
 ``/greet`` is understood as text rather than injected as an intent.
+
+Any text parses: a message with nothing to read (only invisible or control
+characters, or empty) gets ``nlu_fallback``; a long one is read through its
+first ``NLU_VIEW_CHARS`` characters (``nlu_view``), so entity offsets are
+offsets into the whole text as well. The service stores the whole message.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any, Dict, List
 
-MAX_CHARS = 2000
+# The NLU reads this many characters of a message: a real buyer message is far
+# shorter (the longest in the review data is under 200); the rest is stored, not read.
+NLU_VIEW_CHARS = 500
+_SURROGATES = re.compile("[\ud800-\udfff]")
 DEFAULT_MODELS_DIR = Path(os.environ.get("SHOP_MODELS_DIR", "models"))
 
 
@@ -30,15 +39,19 @@ def latest_model(models_dir: Path = DEFAULT_MODELS_DIR) -> Path:
     return models[-1]
 
 
-def check_text(text: str) -> str:
-    """Reject what no model should be asked about; returns the text unchanged."""
+def check_text(text: object) -> str:
+    """The text itself; only a non-string is refused (every string parses)."""
     if not isinstance(text, str):
         raise ParseError("message must be a string")
-    if not text.strip():
-        raise ParseError("empty message")
-    if len(text) > MAX_CHARS:
-        raise ParseError(f"message too long: {len(text)} characters (limit {MAX_CHARS})")
     return text
+
+
+def nlu_view(text: str) -> str:
+    """What the NLU reads of a message: its first ``NLU_VIEW_CHARS`` characters, with
+    lone surrogates (no UTF-8 form: jieba and OpenCC fail on them) as U+FFFD.
+
+    A same-length prefix, so an entity's start/end in the view are its offsets in the text."""
+    return _SURROGATES.sub("\ufffd", text[:NLU_VIEW_CHARS])
 
 
 def _quiet() -> None:
@@ -68,8 +81,12 @@ class NLUParser:
         check_text(text)
         processor = self.agent.processor
         assert processor is not None
-        data = processor._parse_message_with_graph(UserMessage(text), tracker=None)  # type: ignore[arg-type]
-        return shape(text, data)
+        view = nlu_view(text)
+        data = processor._parse_message_with_graph(UserMessage(view), tracker=None)  # type: ignore[arg-type]
+        result = shape(text, data)
+        if len(view) < len(text):
+            result["nlu_chars"] = len(view)  # the note: only this much was read
+        return result
 
 
 def shape(text: str, data: Dict[str, Any]) -> Dict[str, Any]:

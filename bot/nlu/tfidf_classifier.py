@@ -31,6 +31,8 @@ from sklearn.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_logreg.pkl"
+# The parse of a message without a single token (e.g. only U+200B or U+FEFF).
+NOTHING_TO_READ = {"name": "nlu_fallback", "confidence": 1.0}
 
 
 @DefaultV1Recipe.register(
@@ -87,6 +89,13 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
                         else csr_matrix(sentence[0].features))
         return vstack(rows).tocsr()
 
+    @staticmethod
+    def _has_features(message: Message) -> bool:
+        """False for a message whose tokens were all dropped (only invisible or control
+        characters, or nothing): the featurizers give it no features at all."""
+        _, sentence = message._filter_sparse_features(TEXT, [])
+        return bool(sentence)
+
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if not examples:
@@ -114,12 +123,23 @@ class TfidfLogRegClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Intent and ranking for each message. A message with nothing to read gets
+        ``nlu_fallback`` with confidence 1.0: never an exception, whatever the text."""
         if self.pipeline is None or not messages:
             return messages
-        probabilities = self.probabilities(self._features(messages))
+        readable = []
+        for message in messages:
+            if self._has_features(message):
+                readable.append(message)
+            else:
+                message.set(INTENT, dict(NOTHING_TO_READ), add_to_output=True)
+                message.set("intent_ranking", [dict(NOTHING_TO_READ)], add_to_output=True)
+        if not readable:
+            return messages
+        probabilities = self.probabilities(self._features(readable))
         classes = self.pipeline.classes_
         limit = self.config["ranking_length"]
-        for message, probs in zip(messages, probabilities, strict=True):
+        for message, probs in zip(readable, probabilities, strict=True):
             order = np.argsort(-probs)
             ranking = [{"name": str(classes[i]), "confidence": float(probs[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
