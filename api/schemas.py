@@ -7,13 +7,19 @@ from typing import List, Optional
 
 from pydantic import BaseModel, Field, StrictStr
 
+from bot.assist.validation import MAX_MESSAGE_CHARS
+from bot.nlu.parser import NLU_VIEW_CHARS
+
 ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 
 
 class IncomingMessage(BaseModel):
     client_message_id: StrictStr = Field(..., min_length=1, max_length=64, regex=ID_PATTERN,
                                    description="the chat system's id; resending it is safe")
-    text: StrictStr = Field(..., max_length=20000, description="what the buyer wrote (≤ 2000 characters)")
+    text: StrictStr = Field(..., max_length=MAX_MESSAGE_CHARS,
+                            description="what the buyer wrote, stored as sent (markup is "
+                                        "text; NUL is stored as U+FFFD); the NLU reads the "
+                                        f"first {NLU_VIEW_CHARS} characters")
     buyer_id: Optional[StrictStr] = Field(None, min_length=1, max_length=64, regex=ID_PATTERN)
 
     class Config:
@@ -40,7 +46,20 @@ class Rejection(BaseModel):
 
 class FreeText(BaseModel):
     text: StrictStr = Field(..., max_length=20000)
-    confirm: bool = Field(False, description="send despite compliance warnings (not blocks)")
+    message_id: Optional[int] = Field(None, ge=1, le=2**31 - 1,
+                                      description="the buyer message this answers (open, of "
+                                                  "this conversation); omit for the latest "
+                                                  "open one")
+    confirm: bool = Field(False, description="send despite compliance warnings (not blocks) "
+                                             "and although the same text was just sent")
+
+    class Config:
+        extra = "forbid"
+
+
+class Settlement(BaseModel):
+    note: Optional[StrictStr] = Field(None, max_length=200,
+                                      description="why no reply is needed (kept with the message)")
 
     class Config:
         extra = "forbid"

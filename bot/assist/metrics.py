@@ -5,9 +5,11 @@ Two kinds of figures, each over the half-open window ``[since, until)``:
 * message figures (``intents_by_day``, ``per_intent``, ``reply_time``, ``fallback_rate``)
   follow the buyer messages *received* in the window: what became of them, even
   when an agent answered after the window closed;
-* activity figures (``per_agent``, ``offhours_auto_replies``, ``totals.replies`` and
-  ``totals.auto_replies``) count what was *done* in the window: replies sent
-  (``Reply.created_at``) and suggestions rejected (``Suggestion.decided_at``).
+* activity figures (``per_agent``, ``offhours_auto_replies``, ``totals.replies``,
+  ``totals.auto_replies``, ``totals.handled`` and ``totals.skipped``) count what was
+  *done* in the window: replies sent (``Reply.created_at``), suggestions rejected
+  (``Suggestion.decided_at``) and messages marked handled or skipped without a reply
+  (``BuyerMessage.settled_at``).
 
 Days are the shop's local dates (its policy's time zone, Asia/Shanghai for the demo
 shops). Counting is done in SQL, grouped by a day index that a ``CASE`` over the
@@ -32,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.store.service_models import (
     BuyerMessage,
     Conversation,
+    MessageState,
     Reply,
     ReplyKind,
     Suggestion,
@@ -200,6 +203,13 @@ def _activity(session: Session, shop_id: str, days: Days) -> Dict[str, Any]:
                                         Suggestion.status == SuggestionStatus.rejected,
                                         days.within(Suggestion.decided_at))):
         agents[agent or "?"]["rejected"] += count
+    for agent, state, count in _grouped(session, select(BuyerMessage.settled_by, BuyerMessage.state)
+                                        .where(BuyerMessage.shop_id == shop_id,
+                                               BuyerMessage.state.in_((MessageState.handled,
+                                                                       MessageState.skipped)),
+                                               days.within(BuyerMessage.settled_at))):
+        state = state.value if isinstance(state, MessageState) else str(state)
+        agents[agent or "?"][state] += count
     per_agent = []
     for name in sorted(agents):
         c = agents[name]
@@ -207,9 +217,12 @@ def _activity(session: Session, shop_id: str, days: Days) -> Dict[str, Any]:
         per_agent.append({"agent": name, "replies": accepted + c["free_text"],
                           "approved": c["approved"], "edited": c["edited"],
                           "free_text": c["free_text"], "rejected": c["rejected"],
+                          "handled": c["handled"], "skipped": c["skipped"],
                           "acceptance_rate": ratio(accepted, accepted + c["rejected"])})
     return {"offhours_auto_replies": auto, "per_agent": per_agent,
-            "replies": sum(a["replies"] for a in per_agent), "auto_replies": sum(auto)}
+            "replies": sum(a["replies"] for a in per_agent), "auto_replies": sum(auto),
+            "handled": sum(a["handled"] for a in per_agent),
+            "skipped": sum(a["skipped"] for a in per_agent)}
 
 
 def shop_metrics(session: Session, shop_id: str, since: dt.datetime, until: dt.datetime,
@@ -234,7 +247,8 @@ def shop_metrics(session: Session, shop_id: str, since: dt.datetime, until: dt.d
         "per_agent": activity["per_agent"],
         "totals": {"messages": sum(messages["messages_per_day"]), "replies": activity["replies"],
                    "auto_replies": activity["auto_replies"], "decided": decided,
-                   "acceptance_rate": ratio(accepted, decided)},
+                   "acceptance_rate": ratio(accepted, decided),
+                   "handled": activity["handled"], "skipped": activity["skipped"]},
     }
 
 
@@ -247,6 +261,7 @@ def all_shops_summary(session: Session, shop_ids: Iterable[str], since: dt.datet
         totals = figures["totals"]
         rows.append({"shop_id": shop_id, "messages": totals["messages"],
                      "replies": totals["replies"], "auto_replies": totals["auto_replies"],
+                     "handled": totals["handled"], "skipped": totals["skipped"],
                      "decided": totals["decided"], "acceptance_rate": totals["acceptance_rate"],
                      "fallback_rate": figures["fallback_rate"]["overall"],
                      "reply_time_p50": figures["reply_time"]["p50"]})

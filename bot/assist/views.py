@@ -42,6 +42,9 @@ def message_view(m: BuyerMessage, masked: bool = False) -> Dict[str, Any]:
             "ranking": m.ranking, "tokens": tokens, "entities": entities,
             "order_id": m.order_id, "escalate": m.escalate, "degraded": m.degraded,
             "degraded_reason": m.degraded_reason,
+            "state": m.state.value if m.state else "open", "settled_by": m.settled_by,
+            "settled_at": _time(m.settled_at), "settled_by_reply_id": m.settled_by_reply_id,
+            "settled_note": mask(m.settled_note) if masked and m.settled_note else m.settled_note,
             "suggestions": [suggestion_view(s) for s in m.suggestions]}
 
 
@@ -55,6 +58,7 @@ def reply_view(r: Reply, masked: bool = False) -> Dict[str, Any]:
             "text": text, "original_text": original, "edit_ratio": r.edit_ratio,
             "approved_by": r.approved_by, "message_id": r.message_id,
             "suggestion_id": r.suggestion_id, "offhours_window": r.offhours_window,
+            "answers_message_id": r.answers_message_id,
             "compliance": r.compliance,
             "sent_at": _time(r.created_at)}
 
@@ -63,11 +67,15 @@ def conversation_summary(c: Conversation) -> Dict[str, Any]:
     last = c.messages[-1] if c.messages else None
     auto = [r for r in c.replies if r.kind.value == "auto_offhours"]
     pending = sum(1 for m in c.messages for s in m.suggestions if s.status.value == "pending")
+    waiting = [m.id for m in c.messages if m.state is None or m.state.value == "open"]
     return {"id": c.external_id, "shop_id": c.shop_id, "buyer_id": c.buyer_id,
             "unread": c.unread, "last_message_at": _time(c.last_message_at),
             "last_message": last.text if last else None,
             "last_intent": last.intent if last else None,
             "pending_suggestions": pending,
+            # buyers waiting: messages no reply, handled or skip has settled yet
+            "open_messages": len(waiting), "waiting": bool(waiting),
+            "oldest_open_message_id": waiting[0] if waiting else None,
             "offhours_auto_replies": len(auto),
             # auto-replied while closed and no agent has answered since: shown on return
             "offhours_unseen": bool(auto) and not any(
@@ -95,3 +103,8 @@ def order_view(o: Order) -> Dict[str, Any]:
             "tracking_no": shipment.tracking_no if shipment else None,
             "shipped_at": _time(shipment.shipped_at) if shipment else None,
             "delivered_at": _time(shipment.delivered_at) if shipment else None}
+
+
+def sent_view(r: Reply, settled_message_ids: List[int]) -> Dict[str, Any]:
+    """A reply just sent, with the buyer messages it settled."""
+    return {**reply_view(r), "settled_message_ids": settled_message_ids}

@@ -103,6 +103,7 @@ class BuyerMessage(Base):
     settled_by = Column(String(64))       # the agent who answered, handled or skipped it
     settled_at = Column(DateTime(timezone=True))
     settled_by_reply_id = Column(Integer)  # the reply that settled it (None: handled/skipped)
+    settled_note = Column(String(200))     # the agent's note on handled/skipped
     conversation = relationship("Conversation", back_populates="messages")
     suggestions = relationship("Suggestion", back_populates="message", order_by="Suggestion.rank")
 

@@ -41,7 +41,8 @@ def decide(client: TestClient, headers: Dict[str, str], clock: Clock, when: dt.d
 @pytest.fixture(scope="module")
 def scenario(client: TestClient, tokens: Dict[str, str], clock: Clock) -> Dict[str, Any]:
     """Two local days: one off-hours message on the first, four messages on the second
-    (approved after 45 s, edited after 90 s, rejected, and one more off-hours)."""
+    (approved after 45 s, edited after 90 s, rejected, and one more off-hours); the
+    agent then marks the first message handled and skips the last one."""
     agent = auth(tokens["agent-wuhan"])
     sent = [message(client, agent, clock, at(23, 59, day=-1), "在吗")]
     first = message(client, agent, clock, at(10), "什么时候发货")
@@ -54,6 +55,12 @@ def scenario(client: TestClient, tokens: Dict[str, str], clock: Clock) -> Dict[s
     decide(client, agent, clock, at(10, 3, 10), third["message"]["suggestions"][0]["id"], "reject",
            {"correct_intent": "product_query"})
     sent += [first, second, third, message(client, agent, clock, at(23, 45), "还没发货吗")]
+    clock.set(at(23, 46))
+    for body, action in ((sent[0], "handled"), (sent[-1], "skip")):
+        m = body["message"]
+        settled = client.post(f"/api/shops/wuhan/conversations/{m['conversation_id']}/messages/"
+                              f"{m['id']}/{action}", json={"note": "已电话处理"}, headers=agent)
+        assert settled.status_code == 200, settled.text
     clock.set(at(23, 50))
     return {"intents": [body["message"]["intent"] for body in sent],
             "auto": [body["auto_reply"] is not None for body in sent]}
@@ -74,9 +81,10 @@ def test_the_figures_add_up(client: TestClient, tokens: Dict[str, str], clock: C
     assert scenario["auto"] == [True, False, False, False, True]
     assert m["offhours_auto_replies"] == [1, 1]
     assert m["totals"] == {"messages": 5, "replies": 2, "auto_replies": 2, "decided": 3,
-                           "acceptance_rate": 0.6667}
+                           "acceptance_rate": 0.6667, "handled": 1, "skipped": 1}
     assert m["per_agent"] == [{"agent": "agent-wuhan", "replies": 2, "approved": 1, "edited": 1,
-                               "free_text": 0, "rejected": 1, "acceptance_rate": 0.6667}]
+                               "free_text": 0, "rejected": 1, "handled": 1, "skipped": 1,
+                               "acceptance_rate": 0.6667}]
     times = m["reply_time"]
     assert (times["answered"], times["p50"], times["p90"]) == (2, 67.5, 85.5)
     assert times["p50_per_day"] == [None, 67.5]
@@ -127,7 +135,7 @@ def test_admins_get_every_shop(client: TestClient, tokens: Dict[str, str], clock
     shops = {row["shop_id"]: row for row in response.json()["shops"]}
     assert set(shops) == {"shanghai", "wuhan"}
     assert shops["wuhan"] == {"shop_id": "wuhan", "messages": 5, "replies": 2, "auto_replies": 2,
-                              "decided": 3, "acceptance_rate": 0.6667,
+                              "decided": 3, "acceptance_rate": 0.6667, "handled": 1, "skipped": 1,
                               "fallback_rate": metrics(client, tokens["admin"]).json()[
                                   "fallback_rate"]["overall"], "reply_time_p50": 67.5}
     assert shops["shanghai"]["messages"] == 0

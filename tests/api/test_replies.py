@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Dict
+import datetime as dt
+from typing import Any, Dict
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import auth, new_id, send
+from tests.api.conftest import Clock, auth, new_id, send
 
 
 def suggestions(client: TestClient, agent: Dict[str, str], text: str) -> tuple:
@@ -128,3 +129,158 @@ def test_answering_a_message_closes_its_other_suggestions(client: TestClient,
     assert history["pending_suggestions"] == 0
     late = client.post(f"/api/shops/wuhan/suggestions/{options[1]['id']}/approve", headers=agent)
     assert late.status_code == 409 and "superseded" in late.json()["detail"]
+
+
+# -- the answer model: what a reply settles; handled and skip; repeated texts --------------
+
+def conversation_with(client: TestClient, agent: Dict[str, str], *texts: str) -> tuple:
+    conversation = new_id()
+    ids = [send(client, agent, conversation, text).json()["message"]["id"] for text in texts]
+    return conversation, ids
+
+
+def history_of(client: TestClient, agent: Dict[str, str], conversation: str) -> Dict:
+    return client.get(f"/api/shops/wuhan/conversations/{conversation}", headers=agent).json()
+
+
+def states(client: TestClient, agent: Dict[str, str], conversation: str) -> list:
+    return [(item["state"], item["settled_by"], item["settled_by_reply_id"])
+            for item in history_of(client, agent, conversation)["timeline"]
+            if item["type"] == "buyer"]
+
+
+def reply(client: TestClient, agent: Dict[str, str], conversation: str, text: str,
+          **extra: Any) -> Any:
+    return client.post(f"/api/shops/wuhan/conversations/{conversation}/replies",
+                       json={"text": text, **extra}, headers=agent)
+
+
+def totals(client: TestClient, agent: Dict[str, str]) -> tuple:
+    listing = client.get("/api/shops/wuhan/conversations", headers=agent).json()
+    return listing["waiting_buyers"], listing["open_messages"]
+
+
+def test_a_typed_reply_to_the_second_of_three_settles_the_first_two(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    conversation, (m1, m2, m3) = conversation_with(client, agent, "在吗", "什么时候发货",
+                                                   "发什么快递")
+    summary = history_of(client, agent, conversation)
+    assert (summary["open_messages"], summary["waiting"], summary["oldest_open_message_id"]) == (
+        3, True, m1)
+    response = reply(client, agent, conversation, "亲，今天就发哦", message_id=m2)
+    assert response.status_code == 201, response.text
+    sent = response.json()
+    assert sent["answers_message_id"] == m2 and sent["settled_message_ids"] == [m1, m2]
+    assert states(client, agent, conversation) == [("answered", "agent-wuhan", sent["id"]),
+                                                   ("answered", "agent-wuhan", sent["id"]),
+                                                   ("open", None, None)]
+    summary = history_of(client, agent, conversation)
+    assert (summary["open_messages"], summary["waiting"], summary["oldest_open_message_id"]) == (
+        1, True, m3)
+    buyers = [item for item in summary["timeline"] if item["type"] == "buyer"]
+    assert {s["status"] for b in buyers[:2] for s in b["suggestions"]} == {"superseded"}
+    assert {s["status"] for s in buyers[2]["suggestions"]} == {"pending"}
+    assert summary["pending_suggestions"] == len(buyers[2]["suggestions"])
+    late = reply(client, agent, conversation, "亲，在的", message_id=m1)
+    assert late.status_code == 409
+    assert late.json()["detail"] == f"message {m1} was already answered by agent-wuhan (reply {sent['id']})"
+
+
+def test_without_a_message_id_a_reply_answers_the_latest_open_message_then_follows_up(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    conversation, (m1, m2) = conversation_with(client, agent, "在吗", "什么时候发货")
+    first = reply(client, agent, conversation, "亲，48小时内发货").json()
+    assert first["answers_message_id"] == m2 and first["settled_message_ids"] == [m1, m2]
+    follow_up = reply(client, agent, conversation, "还有其他问题吗？")
+    assert follow_up.status_code == 201
+    assert follow_up.json()["answers_message_id"] is None
+    assert follow_up.json()["settled_message_ids"] == []
+    assert history_of(client, agent, conversation)["waiting"] is False
+
+
+def test_a_message_of_another_conversation_cannot_be_answered_here(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    _, (elsewhere,) = conversation_with(client, agent, "在吗")
+    conversation, _ = conversation_with(client, agent, "在吗")
+    response = reply(client, agent, conversation, "亲，在的", message_id=elsewhere)
+    assert response.status_code == 409 and "not a message of this conversation" in response.json()["detail"]
+    assert states(client, agent, conversation) == [("open", None, None)]
+
+
+def test_handled_and_skip_settle_one_message_without_a_reply(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    conversation, (m1, m2) = conversation_with(client, agent, "什么时候发货", "👍")
+    base = f"/api/shops/wuhan/conversations/{conversation}/messages"
+    handled = client.post(f"{base}/{m1}/handled", json={"note": "电话里说过了"}, headers=agent)
+    assert handled.status_code == 200, handled.text
+    body = handled.json()
+    assert (body["state"], body["settled_by"], body["settled_note"]) == (
+        "handled", "agent-wuhan", "电话里说过了")
+    assert body["settled_at"] and body["settled_by_reply_id"] is None
+    assert {s["status"] for s in body["suggestions"]} == {"superseded"}
+    skipped = client.post(f"{base}/{m2}/skip", headers=agent)
+    assert skipped.status_code == 200 and skipped.json()["state"] == "skipped"
+    again = client.post(f"{base}/{m1}/skip", headers=agent)
+    assert again.status_code == 409
+    assert again.json()["detail"] == f"message {m1} was already marked handled by agent-wuhan"
+    assert again.json()["state"] == "handled"
+    approve = client.post(f"/api/shops/wuhan/suggestions/{body['suggestions'][0]['id']}/approve",
+                          headers=agent)
+    assert approve.status_code == 409 and "superseded" in approve.json()["detail"]
+    assert history_of(client, agent, conversation)["waiting"] is False
+    assert client.get(f"/api/shops/wuhan/conversations/{conversation}/replies",
+                      headers=agent).json()["replies"] == []
+    assert client.post(f"{base}/999999999/handled", headers=agent).status_code == 404
+    long_note = client.post(f"{base}/{m1}/handled", json={"note": "长" * 201}, headers=agent)
+    assert long_note.status_code == 422
+
+
+def test_rejecting_every_suggestion_leaves_the_buyer_waiting(client: TestClient,
+                                                            agent: Dict[str, str]) -> None:
+    conversation, options = suggestions(client, agent, "什么时候发货")
+    for option in options:
+        assert client.post(f"/api/shops/wuhan/suggestions/{option['id']}/reject",
+                           headers=agent).status_code == 200
+    assert history_of(client, agent, conversation)["waiting"] is True
+    sent = reply(client, agent, conversation, "亲，今天下午就发").json()
+    assert len(sent["settled_message_ids"]) == 1
+    assert history_of(client, agent, conversation)["waiting"] is False
+
+
+def test_a_suggestion_of_an_answered_message_cannot_be_rejected(
+        client: TestClient, agent: Dict[str, str]) -> None:
+    conversation, options = suggestions(client, agent, "什么时候发货")
+    assert reply(client, agent, conversation, "亲，今天就发").status_code == 201
+    late = client.post(f"/api/shops/wuhan/suggestions/{options[0]['id']}/reject", headers=agent)
+    assert late.status_code == 409
+    assert "already answered by agent-wuhan" in late.json()["detail"]
+
+
+def test_the_same_text_twice_within_two_minutes_needs_a_confirm(
+        client: TestClient, agent: Dict[str, str], clock: Clock) -> None:
+    conversation, _ = conversation_with(client, agent, "在吗")
+    first = reply(client, agent, conversation, "亲，在的")
+    assert first.status_code == 201
+    again = reply(client, agent, conversation, "  亲，在的 ")
+    assert again.status_code == 409
+    assert again.json()["needs_confirm"] is True and again.json()["duplicate_of"] == first.json()["id"]
+    assert "reply needs confirming" in again.json()["detail"]
+    assert len(client.get(f"/api/shops/wuhan/conversations/{conversation}/replies",
+                          headers=agent).json()["replies"]) == 1
+    assert reply(client, agent, conversation, "亲，在的", confirm=True).status_code == 201
+    clock.set(clock.now + dt.timedelta(seconds=121))
+    assert reply(client, agent, conversation, "亲，在的").status_code == 201
+
+
+def test_the_list_counts_waiting_buyers_not_suggestions(client: TestClient,
+                                                       agent: Dict[str, str]) -> None:
+    waiting, open_messages = totals(client, agent)
+    conversation, (m1, _m2) = conversation_with(client, agent, "在吗", "什么时候发货")
+    assert totals(client, agent) == (waiting + 1, open_messages + 2)
+    client.post(f"/api/shops/wuhan/conversations/{conversation}/messages/{m1}/skip", headers=agent)
+    assert totals(client, agent) == (waiting + 1, open_messages + 1)
+    reply(client, agent, conversation, "亲，今天发货")
+    assert totals(client, agent) == (waiting, open_messages)
+    listed = client.get("/api/shops/wuhan/conversations", headers=agent).json()["conversations"]
+    row = next(c for c in listed if c["id"] == conversation)
+    assert (row["open_messages"], row["waiting"], row["oldest_open_message_id"]) == (0, False, None)

@@ -19,6 +19,7 @@ from bot.store.demo import load_demo
 from bot.store.service_models import (
     BuyerMessage,
     Conversation,
+    MessageState,
     Reply,
     ReplyKind,
     Suggestion,
@@ -80,6 +81,12 @@ class Store:
                                offhours_window=window, created_at=as_utc(at)))
         self.session.flush()
 
+    def settle(self, message: BuyerMessage, state: str, by: str, at: dt.datetime) -> None:
+        """An agent marks the message handled or skipped (no reply)."""
+        message.state, message.settled_by = MessageState(state), by
+        message.settled_at = as_utc(at)
+        self.session.flush()
+
     def decide(self, message: BuyerMessage, status: str, by: str, at: dt.datetime) -> None:
         """An agent approves (or edits) a suggestion and the reply goes out at ``at``."""
         suggestion = self.suggestion(message, status, by, at)
@@ -103,6 +110,7 @@ def figures(session: Session) -> Dict[str, Any]:
     s.reply(m4, "free_text", local(22, 12, 5), "bob")                   # a second reply: not timed
     m5 = s.message(local(23, 8), "greet")                               # midnight UTC
     s.reply(m5, "auto_offhours", local(23, 8, 0, 1))
+    s.settle(m5, "handled", "alice", local(23, 8, 5))                   # no reply needed
     m9 = s.message(local(23, 9), "nlu_fallback")
     s.suggestion(m9, "rejected", "alice", local(23, 9, 1))
     s.reply(m9, "free_text", local(23, 9, 3), "bob")                    # 180 s
@@ -110,6 +118,9 @@ def figures(session: Session) -> Dict[str, Any]:
     m6 = s.message(local(20, 23, 59), "refund")
     s.reply(m6, "auto_offhours", local(20, 23, 59, 10))
     s.suggestion(m6, "rejected", "bob", local(21, 0, 10))               # ...but bob's reject does
+    s.settle(m6, "skipped", "bob", local(21, 0, 20))                    # ...and so does his skip
+    early = s.message(local(20, 22), "greet")
+    s.settle(early, "skipped", "bob", local(20, 22, 1))                 # done before the window
     s.message(UNTIL, "greet")
     other = s.message(local(22, 10), "refund", shop="shanghai")
     s.decide(other, "approved", "carol", local(22, 10, 1))
@@ -150,21 +161,23 @@ def test_reply_time_to_the_first_agent_reply(figures: Dict[str, Any]) -> None:
 def test_agents_and_auto_replies(figures: Dict[str, Any]) -> None:
     assert figures["per_agent"] == [
         {"agent": "alice", "replies": 3, "approved": 2, "edited": 1, "free_text": 0, "rejected": 1,
-         "acceptance_rate": 0.75},
+         "handled": 1, "skipped": 0, "acceptance_rate": 0.75},
         {"agent": "bob", "replies": 3, "approved": 0, "edited": 0, "free_text": 3, "rejected": 2,
-         "acceptance_rate": 0.0}]
+         "handled": 0, "skipped": 1, "acceptance_rate": 0.0}]
     assert figures["offhours_auto_replies"] == [0, 1, 1]
     assert figures["totals"] == {"messages": 6, "replies": 6, "auto_replies": 2, "decided": 5,
-                                 "acceptance_rate": 0.6}
+                                 "acceptance_rate": 0.6, "handled": 1, "skipped": 1}
 
 
 def test_summary_of_every_shop(figures: Dict[str, Any], session: Session) -> None:
     rows = all_shops_summary(session, ["shanghai", "wuhan"], SINCE, UNTIL)
     assert rows == [
         {"shop_id": "shanghai", "messages": 1, "replies": 1, "auto_replies": 0, "decided": 1,
-         "acceptance_rate": 1.0, "fallback_rate": 0.0, "reply_time_p50": 60.0},
+         "acceptance_rate": 1.0, "handled": 0, "skipped": 0, "fallback_rate": 0.0,
+         "reply_time_p50": 60.0},
         {"shop_id": "wuhan", "messages": 6, "replies": 6, "auto_replies": 2, "decided": 5,
-         "acceptance_rate": 0.6, "fallback_rate": 0.3333, "reply_time_p50": 150.0}]
+         "acceptance_rate": 0.6, "handled": 1, "skipped": 1, "fallback_rate": 0.3333,
+         "reply_time_p50": 150.0}]
 
 
 def test_empty_days_and_an_empty_shop(session: Session) -> None:

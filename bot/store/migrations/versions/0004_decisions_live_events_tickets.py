@@ -24,6 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('settled_by', sa.String(length=64), nullable=True))
         batch.add_column(sa.Column('settled_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('settled_by_reply_id', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('settled_note', sa.String(length=200), nullable=True))
         batch.create_index('ix_buyer_messages_conversation_state', ['conversation_id', 'state'])
     with op.batch_alter_table('replies') as batch:
         batch.add_column(sa.Column('answers_message_id', sa.Integer(), nullable=True))
@@ -31,6 +32,10 @@ def upgrade() -> None:
                                  ['answers_message_id'], ['id'])
         batch.create_unique_constraint('uq_replies_suggestion', ['suggestion_id'])
         batch.create_unique_constraint('uq_replies_answers_message', ['answers_message_id'])
+    # messages answered before states existed: every message up to an agent's reply
+    op.execute("UPDATE buyer_messages SET state = 'answered' WHERE EXISTS ("
+               "SELECT 1 FROM replies r WHERE r.conversation_id = buyer_messages.conversation_id"
+               " AND r.approved_by IS NOT NULL AND r.message_id >= buyer_messages.id)")
     op.create_table('live_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.String(length=32), nullable=False),
@@ -64,6 +69,7 @@ def downgrade() -> None:
         batch.drop_column('answers_message_id')
     with op.batch_alter_table('buyer_messages') as batch:
         batch.drop_index('ix_buyer_messages_conversation_state')
+        batch.drop_column('settled_note')
         batch.drop_column('settled_by_reply_id')
         batch.drop_column('settled_at')
         batch.drop_column('settled_by')
