@@ -17,6 +17,7 @@ from typing_extensions import Annotated
 
 from bot.assist.assistant import Assistant
 from bot.assist.live import Broadcaster
+from bot.assist.tickets import redeem
 from bot.assist.users import authenticate, may_see
 from bot.store.models import Shop
 from bot.store.runtime import sessions
@@ -60,15 +61,27 @@ def _bearer(authorization: Optional[str]) -> Optional[str]:
     return None
 
 
-async def current_user(session: SessionDep,
-                 authorization: Annotated[Optional[str], Header()] = None,
-                 token: Annotated[Optional[str], Query(
-                     description="for EventSource clients, which cannot send headers")] = None,
-                 ) -> User:
-    user = authenticate(session, _bearer(authorization) or token)
-    if user is None:
-        raise HTTPException(401, "missing or invalid token (Authorization: Bearer <token>)",
+URL_SECRETS = ("token", "access_token")
+
+
+async def no_token_in_url(request: Request) -> None:
+    """Refuse any request with a token in its query string (URLs reach access logs and
+    browser histories), even one that also has a valid header. Every route has this."""
+    if any(name.lower() in URL_SECRETS for name in request.query_params.keys()):
+        raise HTTPException(401, "tokens go in the Authorization header, never in the URL "
+                                 "(Authorization: Bearer <token>)",
                             headers={"WWW-Authenticate": "Bearer"})
+
+
+def _unauthorized(reason: str) -> HTTPException:
+    return HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def current_user(session: SessionDep, _: Annotated[None, Depends(no_token_in_url)],
+                       authorization: Annotated[Optional[str], Header()] = None) -> User:
+    user = authenticate(session, _bearer(authorization))
+    if user is None:
+        raise _unauthorized("missing or invalid token (Authorization: Bearer <token>)")
     return user
 
 
@@ -87,6 +100,25 @@ async def shop_access(shop_id: ShopId, user: CurrentUser, session: SessionDep) -
     return shop_id
 
 
+async def stream_access(shop_id: ShopId, session: SessionDep, clock: ClockDep,
+                        _: Annotated[None, Depends(no_token_in_url)],
+                        ticket: Annotated[Optional[str], Query(
+                            max_length=100, description="from POST .../events/ticket (single use)")
+                        ] = None,
+                        authorization: Annotated[Optional[str], Header()] = None) -> str:
+    """The shop of a live stream: opened with a ticket (browsers) or the header (others)."""
+    if ticket is not None:
+        user = redeem(session, ticket, shop_id, clock())
+        if user is None:
+            raise _unauthorized("the stream ticket is unknown, used, expired or for another shop")
+    else:
+        user = authenticate(session, _bearer(authorization))
+        if user is None:
+            raise _unauthorized("a stream needs ?ticket= (POST .../events/ticket) or the "
+                                "Authorization header")
+    return await shop_access(shop_id, user, session)
+
+
 async def supervisor_access(shop_id: Annotated[str, Depends(shop_access)], user: CurrentUser) -> str:
     if user.role not in (Role.supervisor, Role.admin):
         raise HTTPException(403, "supervisors only")
@@ -100,5 +132,6 @@ async def admin_user(user: CurrentUser) -> User:
 
 
 ShopDep = Annotated[str, Depends(shop_access)]
+StreamShopDep = Annotated[str, Depends(stream_access)]
 SupervisedShopDep = Annotated[str, Depends(supervisor_access)]
 AdminDep = Annotated[User, Depends(admin_user)]

@@ -1,11 +1,16 @@
 """Live updates for agents: each shop's events fanned out to its open streams.
 
-With one service process, events go straight to the streams of that process.
-With several (``WORKERS`` > 1) an agent's stream may be held by another process,
-so events travel through Redis pub/sub (``REDIS_URL``) and every process hands
-them to its own streams. If Redis is unreachable, events still reach the streams
-of the process that produced them, and a warning says so. A stream that falls
-behind loses its oldest events rather than slowing the others.
+Every event is stored first (``bot.assist.live_log``): its row id is the server-sent
+event id. A stream that reconnects with the last id it saw gets what it missed from the
+database, then live events, each id once.
+
+With several service processes an agent's stream may be held by another process, so
+events travel through Redis pub/sub (``REDIS_URL``) and every process hands them to its
+own streams. The listener's health is tracked: only while its subscription is confirmed
+does ``publish`` leave local delivery to it; otherwise (Redis down, restarting, not yet
+re-subscribed) events go straight to this process's streams. When the subscription comes
+back, the listener replays from the database what other processes published meanwhile.
+A stream that falls too far behind is ended; the console reconnects and replays.
 """
 
 from __future__ import annotations
@@ -13,15 +18,47 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
-from typing import Any, AsyncIterator, Dict, Optional, Set
+import threading
+import time
+from collections import defaultdict, deque
+from typing import Any, AsyncIterator, Deque, Dict, Optional, Set
 
 import redis
 import redis.asyncio as aioredis
 
+from bot.assist import live_log
+from bot.assist.live_log import Event
+
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 200
 CHANNEL = "shopassist:live:"
+CATCH_UP_LIMIT = 1000
+PRUNE_EVERY_SECONDS = 600.0
+RETRY_MIN, RETRY_MAX = 0.25, 5.0
+_END = {"type": "_end"}  # tells a stream that fell behind to end (its client resumes)
+
+
+class SeenIds:
+    """The ids a stream has sent, the most recent ``size`` of them."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._order: Deque[int] = deque()
+        self._ids: Set[int] = set()
+        self.size = size
+
+    def add(self, event_id: int) -> None:
+        self._ids.add(event_id)
+        self._order.append(event_id)
+        if len(self._order) > self.size:
+            self._ids.discard(self._order.popleft())
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+
+def sse(event: Event) -> str:
+    head = f"id: {event['event_id']}\n" if event.get("event_id") is not None else ""
+    return f"{head}event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
 
 
 class Broadcaster:
@@ -30,31 +67,139 @@ class Broadcaster:
         self.redis_url = redis_url
         self._redis: Any = None
         self._listener: Optional[asyncio.Task] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self.subscribed = False  # True only while the Redis subscription is confirmed
+        self._redis_high = 0     # the newest id this process has from Redis (or caught up)
+        self._prune_lock = threading.Lock()
+        self._next_prune = 0.0
 
-    def deliver(self, event: Dict[str, Any]) -> None:
+    # ---- publishing (any thread) ----------------------------------------------------
+
+    def publish(self, shop_id: str, kind: str, data: Dict[str, Any]) -> Event:
+        """Store the event, then send it to every process's streams of the shop."""
+        try:
+            event = live_log.record(shop_id, kind, data)
+        except Exception as e:  # the event still goes out live, without an id to resume by
+            logger.error("live event not stored (%s); sent without an id", e)
+            event = live_log.as_event(None, shop_id, kind, data)
+        self._maybe_prune()
+        subscribed = self.subscribed  # before publishing: if it turns true meanwhile, the
+        sent = self._publish_redis(event)  # streams drop the second copy by its id
+        if not (subscribed and sent):  # our own listener will not deliver it here
+            self._hand_over(event)
+        return event
+
+    def _publish_redis(self, event: Event) -> bool:
+        """To the other processes, even while our own subscription is down (they may be
+        listening). True if Redis took it and someone (our listener, normally) listens."""
+        if self._redis is None:
+            return False
+        try:
+            receivers = self._redis.publish(CHANNEL + event["shop_id"],
+                                            json.dumps(event, ensure_ascii=False))
+        except redis.RedisError as e:
+            logger.warning("live updates through Redis failed (%s); this process only", e)
+            return False
+        return bool(receivers)
+
+    def _hand_over(self, event: Event) -> None:
+        """Deliver on the event loop that owns the queues, from whichever thread we are on."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return  # no stream was ever opened here
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self.deliver(event)
+        else:
+            try:
+                loop.call_soon_threadsafe(self.deliver, event)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
+
+    def _maybe_prune(self) -> None:
+        now = time.monotonic()
+        if now < self._next_prune or not self._prune_lock.acquire(blocking=False):
+            return
+        try:
+            self._next_prune = now + PRUNE_EVERY_SECONDS
+            live_log.prune()
+        except Exception as e:
+            logger.warning("live events: pruning failed (%s)", e)
+        finally:
+            self._prune_lock.release()
+
+    # ---- delivery (event loop) --------------------------------------------------------
+
+    def deliver(self, event: Event) -> None:
         """Hand an event to this process's streams of its shop."""
         for queue in list(self._queues.get(event["shop_id"], ())):
-            if queue.full():
-                queue.get_nowait()
-            queue.put_nowait(event)
+            if queue.full():  # fell behind: end it, its client resumes from the database
+                self._end(queue)
+            else:
+                queue.put_nowait(event)
 
-    def publish(self, shop_id: str, kind: str, data: Dict[str, Any]) -> None:
-        event = {"type": kind, "shop_id": shop_id, **data}
-        if self._listener is not None and not self._listener.done():
-            try:
-                self._redis.publish(CHANNEL + shop_id, json.dumps(event, ensure_ascii=False))
-                return  # our own listener delivers it here too
-            except redis.RedisError as e:
-                logger.warning("live updates through Redis failed (%s); this process only", e)
-        self.deliver(event)
+    @staticmethod
+    def _end(queue: asyncio.Queue) -> None:
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(_END)
+
+    async def stream(self, shop_id: str, last_event_id: Optional[int] = None,
+                     heartbeat: float = 15.0) -> AsyncIterator[str]:
+        """Server-sent events for one shop: with ``last_event_id``, first the stored events
+        after it; then a ``ready`` event (with the newest id); then live ones, each id once;
+        a comment line as heartbeat."""
+        self._loop = asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
+        self._queues[shop_id].add(queue)  # before reading the log: nothing falls in between
+        seen = SeenIds()
+        try:
+            yield ": connected\n\n"
+            if last_event_id is None:
+                latest = live_log.latest_id(shop_id)
+            else:
+                missed, truncated = live_log.since(shop_id, last_event_id)
+                if truncated:  # too many to replay: the page reloads its lists instead
+                    yield "event: reset\ndata: {}\n\n"
+                for event in missed:
+                    seen.add(event["event_id"])
+                    yield sse(event)
+                latest = missed[-1]["event_id"] if missed else last_event_id
+            yield f"event: ready\ndata: {json.dumps({'last_event_id': latest})}\n\n"
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), heartbeat)
+                except asyncio.TimeoutError:
+                    yield ": heartbeat\n\n"
+                    continue
+                if event is _END:
+                    return
+                event_id = event.get("event_id")
+                if event_id is not None:
+                    if event_id in seen:
+                        continue
+                    seen.add(event_id)
+                yield sse(event)
+        finally:
+            self._queues[shop_id].discard(queue)
+
+    # ---- the Redis listener -----------------------------------------------------------
 
     async def start(self) -> None:
         """Listen to the other processes' events (only with Redis)."""
+        self._loop = asyncio.get_running_loop()
         if not self.redis_url or self._listener is not None:
             return
         self._redis = redis.Redis.from_url(self.redis_url, socket_connect_timeout=1,
                                            socket_timeout=1)
-        self._listener = asyncio.get_running_loop().create_task(self._listen())
+        try:
+            self._redis_high = live_log.latest_id()
+        except Exception as e:
+            logger.warning("live events: could not read the log (%s)", e)
+        self._listener = self._loop.create_task(self._listen())
         await asyncio.sleep(0)
 
     async def stop(self) -> None:
@@ -65,39 +210,67 @@ class Broadcaster:
             except (asyncio.CancelledError, Exception):
                 pass
             self._listener = None
+        self.subscribed = False
+
+    async def wait_subscribed(self, timeout: float = 10.0) -> bool:
+        """Wait until the Redis subscription is confirmed (for tests and start-up)."""
+        deadline = time.monotonic() + timeout
+        while not self.subscribed and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return self.subscribed
 
     async def _listen(self) -> None:
-        delay = 0.5
+        delay = RETRY_MIN
         while True:
-            client = aioredis.Redis.from_url(self.redis_url, socket_connect_timeout=1)
+            client = aioredis.Redis.from_url(self.redis_url, socket_connect_timeout=1,
+                                             socket_keepalive=True, health_check_interval=5)
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.psubscribe(CHANNEL + "*")
-                    delay = 0.5
-                    async for message in pubsub.listen():
-                        if message.get("type") == "pmessage":
-                            self.deliver(json.loads(message["data"]))
+                    while True:
+                        message = await pubsub.get_message(timeout=1.0)
+                        if message is None:
+                            continue
+                        if message.get("type") == "psubscribe":
+                            self._subscribed_again()
+                            delay = RETRY_MIN
+                        elif message.get("type") == "pmessage":
+                            self._from_redis(json.loads(message["data"]))
             except asyncio.CancelledError:
                 raise
-            except Exception as e:  # Redis down or restarted: try again, a little later
-                logger.warning("live updates: Redis subscription lost (%s); retrying", e)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10)
+            except Exception as e:  # Redis down or restarted: local delivery until back
+                if self.subscribed:
+                    logger.warning("live updates: Redis subscription lost (%s); retrying", e)
             finally:
+                self.subscribed = False
                 await client.close()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX)
 
-    async def stream(self, shop_id: str, heartbeat: float = 15.0) -> AsyncIterator[str]:
-        """Server-sent events for one shop, with a comment line as heartbeat."""
-        queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
-        self._queues[shop_id].add(queue)
+    def _from_redis(self, event: Event) -> None:
+        event_id = event.get("event_id")
+        if isinstance(event_id, int) and event_id > self._redis_high:
+            self._redis_high = event_id
+        self.deliver(event)
+
+    def _subscribed_again(self) -> None:
+        """Confirmed: from now on Redis delivers. Then replay what other processes
+        published while we were not listening (the streams drop ids they have sent)."""
+        self.subscribed = True
+        shops = [shop for shop, queues in self._queues.items() if queues]
         try:
-            yield ": connected\n\n"
-            while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), heartbeat)
-                except asyncio.TimeoutError:
-                    yield ": heartbeat\n\n"
-                    continue
-                yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
-        finally:
-            self._queues[shop_id].discard(queue)
+            missed = live_log.since_for_shops(shops, self._redis_high, CATCH_UP_LIMIT)
+        except Exception as e:
+            logger.warning("live updates: could not replay missed events (%s)", e)
+            return
+        if len(missed) > CATCH_UP_LIMIT:  # too many: the streams end, their clients resume
+            self._redis_high = max(self._redis_high, missed[-1]["event_id"])
+            for shop in shops:
+                for queue in list(self._queues[shop]):
+                    self._end(queue)
+            return
+        for event in missed:
+            self._from_redis(event)
+        if missed:
+            logger.info("live updates: replayed %d events missed during a Redis outage",
+                        len(missed))

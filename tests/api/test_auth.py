@@ -1,13 +1,18 @@
-"""Tokens, roles and shops: agents see their own shop only; supervisor pages are refused to them."""
+"""Tokens, roles and shops: agents see their own shop only; supervisor pages are refused to them;
+tokens only in the Authorization header; stream tickets for one shop, briefly."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from typing import Dict
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import auth, new_id, send
+from bot.store import runtime
+from bot.store.service_models import StreamTicket, User
+from tests.api.conftest import Clock, auth, new_id, send
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "x"}])
@@ -73,3 +78,51 @@ def test_order_card_masks_phone_and_address(client: TestClient, agent: Dict[str,
         assert "****" in order["phone"]
         assert "****" in order["address"]
         assert order["receiver"][1:] == "*" * (len(order["receiver"]) - 1)
+
+
+@pytest.mark.parametrize("name", ["token", "access_token", "TOKEN"])
+def test_a_token_in_the_url_is_refused_everywhere_even_with_a_valid_header(
+        client: TestClient, tokens: Dict[str, str], name: str) -> None:
+    admin = tokens["admin"]
+    new = {"name": f"agent-{new_id('u')}", "role": "agent", "shops": ["wuhan"]}
+    created = client.post(f"/api/users?{name}={admin}", json=new, headers=auth(admin))
+    assert created.status_code == 401
+    assert "tokens go in the Authorization header" in created.json()["detail"]
+    with runtime.sessions()() as session:
+        assert session.query(User).filter_by(name=new["name"]).count() == 0
+    for path in ("/api/me", "/api/shops/wuhan/conversations", "/api/shops/wuhan/events",
+                 "/healthz", "/"):
+        response = client.get(path, params={name: admin}, headers=auth(admin))
+        assert response.status_code == 401, path
+        assert "tokens go in the Authorization header" in response.json()["detail"], path
+
+
+def test_stream_tickets_are_for_the_users_own_shops_and_expire(
+        client: TestClient, agent: Dict[str, str], tokens: Dict[str, str], clock: Clock) -> None:
+    assert client.post("/api/shops/wuhan/events/ticket").status_code == 401
+    refused = client.post("/api/shops/wuhan/events/ticket", headers=auth(tokens["agent-shanghai"]))
+    assert refused.status_code == 403
+    issued = client.post("/api/shops/wuhan/events/ticket", headers=agent)
+    assert issued.status_code == 201
+    body = issued.json()
+    assert body["expires_in"] == 30 and len(body["ticket"]) >= 40
+    assert body["ticket"] != client.post("/api/shops/wuhan/events/ticket", headers=agent).json()["ticket"]
+
+    admin_ticket = client.post("/api/shops/wuhan/events/ticket", headers=auth(tokens["admin"]))
+    wrong_shop = client.get("/api/shops/shanghai/events",
+                            params={"ticket": admin_ticket.json()["ticket"]})
+    assert wrong_shop.status_code == 401 and "ticket" in wrong_shop.json()["detail"]
+    assert client.get("/api/shops/wuhan/events", params={"ticket": "made-up"}).status_code == 401
+    assert client.get("/api/shops/wuhan/events").status_code == 401
+
+    clock.set(clock.now + dt.timedelta(seconds=31))
+    expired = client.get("/api/shops/wuhan/events", params={"ticket": body["ticket"]})
+    assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+
+
+def test_only_the_tickets_hash_is_stored(client: TestClient, agent: Dict[str, str]) -> None:
+    ticket = client.post("/api/shops/wuhan/events/ticket", headers=agent).json()["ticket"]
+    with runtime.sessions()() as session:
+        stored = [row.ticket_hash for row in session.query(StreamTicket)]
+    assert hashlib.sha256(ticket.encode()).hexdigest() in stored
+    assert ticket not in stored
