@@ -1,10 +1,11 @@
-/* Agent console: keyboard shortcuts (1/2/3 send, e edit, r reject, j/k move, / type, Esc). */
+/* Agent console: keyboard shortcuts (1/2/3 send, e edit, r reject, h handled, s skip,
+   j/k move, / type, Esc). All act on the panel's message. */
 import { $ } from '/static/common.js';
 import { state } from './state.js';
 import { moveConversation } from './list.js';
 import { renderComposer } from './chat.js';
 import { renderPanel } from './panel.js';
-import { pendingSuggestions, setMode, approveSuggestion } from './suggestions.js';
+import { pendingSuggestions, setMode, approveNth, settleTarget } from './suggestions.js';
 
 function isTextBox(node) {
   if (!node || node === document.body) return false;
@@ -28,8 +29,7 @@ export function onKey(event) {
   var pending = pendingSuggestions();
   switch (event.key) {
     case '1': case '2': case '3': {
-      var chosen = pending[Number(event.key) - 1];
-      if (chosen && !state.busy) { event.preventDefault(); approveSuggestion(chosen); }
+      if (approveNth(Number(event.key) - 1)) event.preventDefault();
       break;
     }
     case 'e':
@@ -37,6 +37,12 @@ export function onKey(event) {
       break;
     case 'r':
       if (pending[0]) { event.preventDefault(); setMode('reject', pending[0]); }
+      break;
+    case 'h':
+      if (settleTarget('handled')) event.preventDefault();
+      break;
+    case 's':
+      if (settleTarget('skip')) event.preventDefault();
       break;
     case 'j':
       event.preventDefault();

@@ -1,12 +1,19 @@
-/* Agent console: conversations, chat, suggestions (approve / edit / reject), the
-   buyer's orders, live updates over server-sent events, keyboard shortcuts.
+/* Agent console: conversations, chat, suggestions (approve / edit / reject), 已处理 /
+   跳过, the buyer's orders, live updates over server-sent events, keyboard shortcuts.
 
    The entry module: sign-in, the shop, and the page's event wiring. The pieces:
      state.js        state, API client, toast
      list.js         the conversation list (load, open, move, render)
+     target.js       which buyer message the panel answers (the oldest open one, or the
+                     open one the agent clicked)
      chat.js         the chat timeline and the free-text composer
-     suggestions.js  which message needs an answer; approve / edit / reject
-     panel.js        the suggestion panel and compliance notices
+     bubbles.js      one chat bubble (a buyer message with its state, a reply)
+     suggestions.js  approve / edit / reject a suggestion; 已处理 / 跳过 a message
+     send.js         POST a reply and keep the answer on screen (compliance, duplicates)
+     panel.js        the suggestion panel: the target message and its actions
+     cards.js        one suggestion card with its edit / reject forms
+     notice.js       compliance, duplicate and error notices
+     labels.js       Chinese labels, short quotes, folded long texts
      orders.js       the buyer's order card
      live.js         live updates (server-sent events)
      keys.js         keyboard shortcuts
@@ -81,7 +88,7 @@ export function renderAll() {
 mountChrome('console', {
   loginError: true,
   before: el('span', { class: 'live-status', testid: 'live-status', 'data-state': 'off',
-    title: '实时更新 (live updates)', text: '未连接' })
+    title: '实时更新', text: '未连接' })
 });
 onLogin(start);
 $('logout').addEventListener('click', function () { signOut(''); });

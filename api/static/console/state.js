@@ -10,15 +10,18 @@ export var state = {
   detail: null,
   orders: null,
   ordersError: null,
+  targetId: null, // the open message the agent picked for the panel (null: the oldest open one)
+  expanded: {},   // long texts the agent unfolded: 'chat:<id>' / 'panel:<id>' → true
   ui: idleUi(),
-  notice: null,   // {scope: 's:<id>' | 'free', kind: 'block'|'warn'|'error', text, matches, retry}
+  notice: null,   // {scope: 's:<id>' | 'free' | 'm:<id>', kind: 'block'|'warn'|'duplicate'|'error', text, matches, retry}
   busy: false,
   source: null,
   retryTimer: null,
   detailSeq: 0,
   listSeq: 0,
   listTimer: null,
-  panelKey: null
+  panelKey: null,
+  totals: null     // {waiting_buyers, open_messages} of the shop, from the list
 };
 
 /* No suggestion being edited or rejected. */
@@ -35,6 +38,8 @@ export function resetConversation(id) {
   state.detail = null;
   state.orders = null;
   state.ordersError = null;
+  state.targetId = null;
+  state.expanded = {};
   state.ui = idleUi();
   state.notice = null;
   state.detailSeq++;

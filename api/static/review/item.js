@@ -2,11 +2,14 @@
    intent ranking), the suggestion, what was sent, the review, the action buttons. */
 import { append, el, formatTime, intentLabel, percent, REPLY_KIND } from '/static/common.js';
 import { state, REASON_CLASS, REASON_LABEL } from './state.js';
-import { highlighted, knownEntities, rankingBars, spanLabel, tokenChips } from './message.js';
+import { buyerSaid, highlighted, knownEntities, rankingBars, spanLabel, tokenChips } from './message.js';
 import { decide } from './queue.js';
 import { relabelForm, toggleRelabel } from './relabel.js';
 
-var SUGGESTION_STATUS = { pending: '待处理', approved: '已采纳', rejected: '已拒绝', expired: '已过期' };
+var SUGGESTION_STATUS = {
+  pending: '待处理', approved: '已发送', edited: '已改后发送', rejected: '已拒绝', superseded: '已被取代',
+  expired: '已过期'
+};
 var REVIEW_STATUS = { confirmed: '已确认', relabelled: '已改标', dismissed: '已忽略' };
 
 function suggestionBlock(item) {
@@ -17,8 +20,8 @@ function suggestionBlock(item) {
     el('div', { class: 'quote-meta' },
       el('span', { class: 'badge', testid: 'suggestion-intent', text: intentLabel(s.intent) }),
       el('span', { class: 'badge ' + (s.status === 'rejected' ? 'badge-red'
-        : s.status === 'approved' ? 'badge-green' : ''), testid: 'suggestion-status', 'data-status': s.status,
-      text: (SUGGESTION_STATUS[s.status] || s.status) + ' ' + s.status }),
+        : s.status === 'approved' || s.status === 'edited' ? 'badge-green' : ''), testid: 'suggestion-status',
+      'data-status': s.status, title: s.status, text: SUGGESTION_STATUS[s.status] || s.status }),
       s.correct_intent ? el('span', { testid: 'suggestion-correct', 'data-intent': s.correct_intent },
         '客服认为应为：', el('strong', { text: intentLabel(s.correct_intent) })) : null));
 }
@@ -67,9 +70,12 @@ export function renderItem(item) {
     el('span', { class: 'meta' }, '会话 ', el('span', { class: 'mono', text: m.conversation_id || '' }),
       ' · ', el('span', { text: formatTime(m.received_at, true) }))));
 
+  var marked = highlighted(m);
   var left = el('div', {},
-    el('div', { class: 'section-label', text: '买家消息（已脱敏）· 实体 entities' }),
-    highlighted(m),
+    el('div', { class: 'section-label', text: '买家原话（电话、证件号、地址已脱敏）' }),
+    buyerSaid(m),
+    marked ? el('div', { class: 'section-label', text: '实体标注 entities' }) : null,
+    marked,
     el('div', { class: 'section-label', text: '分词 jieba tokens' }),
     tokenChips(m),
     el('div', { class: 'section-label', text: '意图排序 intent ranking (top 5)' }),

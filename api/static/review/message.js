@@ -1,5 +1,6 @@
-/* Supervisor review page: the (masked) buyer message with its entities marked, its
-   jieba tokens, and the intent ranking. Span texts come from the masked view only. */
+/* Supervisor review page: what the buyer typed (as the API gives it: personal data
+   masked, everything else as typed), the same text with its entities marked, its jieba
+   tokens, and the intent ranking. Span texts come from the masked view only. */
 import { append, el, intentLabel, percent } from '/static/common.js';
 import { ENTITY_LABEL } from './state.js';
 
@@ -42,13 +43,21 @@ function entityMark(type, value, start, end) {
   el('span', { class: 'entity-label', testid: 'entity-label', text: type }));
 }
 
-/* The message with each entity as a labelled mark (no overlaps: the first wins). */
+/* 买家原话: the message text itself, whole and unchanged (the API masked phones, ids and
+   addresses in it), never rebuilt from tokens. */
+export function buyerSaid(message) {
+  return el('div', { class: 'message-text buyer-said', testid: 'message-text', lang: 'zh-CN',
+    text: message.text || '' });
+}
+
+/* The message with each entity as a labelled mark (no overlaps: the first wins); null
+   when it has none (买家原话 above shows the text). */
 export function highlighted(message) {
   var text = message.text || '';
   var entities = knownEntities(message.entities);
-  var node = el('div', { class: 'message-text', testid: 'message-text', lang: 'zh-CN' });
+  if (!entities.length) return null;
+  var node = el('div', { class: 'message-text entity-text', testid: 'entity-text', lang: 'zh-CN' });
   var tokens = message.tokens || [];
-  if (!entities.length) { node.textContent = text; return node; }
   if (aligned(message)) {
     var cursor = 0;
     entities.forEach(function (e) {

@@ -1,5 +1,7 @@
 /* Supervisor review page: the retrain panel: start a retrain, follow its progress,
-   then activate or reject the candidate; the recent versions. */
+   then activate or reject the candidate; the recent versions. Retrain, activate and
+   reject are admin actions (the API answers 403 to others): supervisors see the
+   progress and the report, with the buttons disabled or absent. */
 import { $, clear, el, enc, formatTime, showError } from '/static/common.js';
 import { state, api } from './state.js';
 import { fixed, reportView } from './report.js';
@@ -19,6 +21,8 @@ export function stopPolling() {
   clearTimeout(state.servingTimer);
   state.pollTimer = state.servingTimer = null;
 }
+
+function isAdmin() { return !!state.me && state.me.role === 'admin'; }
 
 function running(job) { return !!job && (job.status === 'training' || job.status === 'evaluating'); }
 
@@ -65,6 +69,7 @@ function pollJob() {
 }
 
 export function retrain() {
+  if (!isAdmin()) return;
   showError('retrain-error', '');
   $('retrain-button').disabled = true;
   api('POST', '/models/retrain').then(function (job) {
@@ -115,7 +120,9 @@ function renderModels() {
   var models = state.models || {};
   var job = state.job;
   $('serving-model').textContent = models.serving || '—';
-  $('retrain-button').disabled = running(job);
+  var button = $('retrain-button');
+  button.disabled = running(job) || !isAdmin();
+  button.title = isAdmin() ? '' : '仅管理员可重新训练 (admins only)';
 
   var box = $('retrain-job');
   clear(box);
@@ -131,7 +138,10 @@ function renderModels() {
       ? el('div', { class: 'small muted', testid: 'examples-added', text: '新增审核样本 ' + job.examples_added + ' 条' }) : null,
     job.model ? el('div', { class: 'small muted' }, '候选模型 ', el('span', { class: 'mono', testid: 'candidate-model', text: job.model })) : null));
     if (job.report) box.appendChild(reportView(job.report));
-    if (job.status === 'ready') {
+    if (job.status === 'ready' && !isAdmin()) {
+      box.appendChild(el('div', { class: 'small muted', testid: 'admin-only-note',
+        text: '启用或放弃候选模型需管理员 (admins only)' }));
+    } else if (job.status === 'ready') {
       box.appendChild(el('div', { class: 'item-actions' },
         el('button', { type: 'button', class: 'btn btn-primary', testid: 'activate-button',
           onclick: function () { decideModel(true); } }, '启用'),

@@ -1,5 +1,6 @@
 """The agent console in headless Chromium: live messages and suggestions, approve,
 edit-then-send, reject, compliance blocks and warnings, the order card, shortcuts.
+(Which message the panel answers, 已处理 / 跳过 and the counts: test_answer_model.py.)
 
 Buyer messages are posted with the in-process ``client``; the page talks to the live
 app over HTTP. Both share one database, and live events travel through Redis.
@@ -97,8 +98,10 @@ def test_messages_and_suggestions_arrive_live(page: Any, client: TestClient, age
     row = item(page, conversation)
     expect(row).to_be_visible()
     expect(row.get_by_test_id("conversation-preview")).to_have_text("什么时候发货")
-    expect(row.get_by_test_id("conversation-intent")).to_contain_text("shipping_query")
+    expect(row.get_by_test_id("conversation-intent")).to_have_attribute("data-intent", "shipping_query")
+    expect(row.get_by_test_id("conversation-intent")).to_have_text("物流/发货")
     expect(row.get_by_test_id("unread-badge")).to_have_text("1")
+    expect(row.get_by_test_id("open-badge")).to_have_text("未回复 1")
     listing = client.get("/api/shops/wuhan/conversations?limit=100", headers=agent).json()
     expect(page.get_by_test_id("conversation-item")).to_have_count(len(listing["conversations"]))
     assert page.get_by_test_id("conversation-item").evaluate_all(
@@ -111,22 +114,31 @@ def test_messages_and_suggestions_arrive_live(page: Any, client: TestClient, age
     expect(page.get_by_test_id("target-text")).to_have_text("什么时候发货")
     expect(page.get_by_test_id("suggestion-text")).to_have_text([s["text"] for s in first["suggestions"]])
 
-    # a second message while the conversation is open: chat and panel follow without reload
+    # a second message while the conversation is open: the chat follows without reload;
+    # the panel stays on the oldest open message (it does not skip ahead on its own)
     second = send(client, agent, conversation, "我要退货").json()["message"]
     expect(page.get_by_test_id("chat-buyer")).to_have_count(2)
     expect(page.get_by_test_id("chat-buyer").last).to_contain_text("我要退货")
+    expect(row.get_by_test_id("conversation-preview")).to_have_text("我要退货")
+    expect(row.get_by_test_id("open-badge")).to_have_text("未回复 2")
+    expect(page.get_by_test_id("target-text")).to_have_text("什么时候发货")
+    expect(page.get_by_test_id("suggestion-text")).to_have_text([s["text"] for s in first["suggestions"]])
+    # the agent clicks the second one: the panel shows its suggestions
+    page.get_by_test_id("chat-buyer").last.click()
     expect(page.get_by_test_id("target-text")).to_have_text("我要退货")
     expect(page.get_by_test_id("suggestion-text")).to_have_text([s["text"] for s in second["suggestions"]])
     confidence = f"{round(second['confidence'] * 100)}%"
     expect(page.get_by_test_id("suggestion-confidence").first).to_contain_text(confidence)
-    expect(page.get_by_test_id("suggestion-intent").first).to_contain_text(second["suggestions"][0]["intent"])
-    expect(row.get_by_test_id("conversation-preview")).to_have_text("我要退货")
+    expect(page.get_by_test_id("suggestion-intent").first).to_have_attribute(
+        "data-intent", second["suggestions"][0]["intent"])
 
     # a reply sent elsewhere (another agent, the API) shows up too
     other = client.post(f"/api/shops/wuhan/conversations/{conversation}/replies",
                         json={"text": "好的亲，这边帮您看一下"}, headers=agent)
     assert other.status_code == 201, other.text
     expect(page.get_by_test_id("chat-reply")).to_have_text([re.compile("好的亲，这边帮您看一下")])
+    expect(page.get_by_test_id("no-open-message")).to_be_visible()  # it answered the latest: both settled
+    expect(row.get_by_test_id("open-badge")).to_have_count(0)
     assert page.evaluate("window.__notReloaded") is True
 
 
@@ -173,7 +185,8 @@ def test_approve_sends_the_suggestion(page: Any, client: TestClient, agent: Dict
     expect(reply.get_by_test_id("chat-text")).to_have_text(options[0]["text"])
     expect(reply).to_have_attribute("data-kind", "approved")
     expect(reply).to_contain_text("agent-wuhan")
-    expect(page.get_by_test_id("no-suggestions")).to_be_visible()  # the message is answered
+    expect(page.get_by_test_id("no-open-message")).to_have_text(re.compile("没有待回复的消息"))  # answered
+    expect(page.get_by_test_id("chat-buyer")).to_have_attribute("data-state", "answered")
     sent = replies(client, agent, conversation)
     assert [(r["kind"], r["text"], r["approved_by"]) for r in sent] == [
         ("approved", options[0]["text"], "agent-wuhan")]

@@ -46,7 +46,7 @@ def data(client: TestClient, tokens: Dict[str, str], clock: Clock) -> None:
 
 def test_supervisor_sees_every_chart(page: Any, tokens: Dict[str, str], data: None) -> None:
     login(page, tokens["supervisor-wuhan"], "/dashboard")
-    page.wait_for_function("window.dashboardReady === true", timeout=20000)
+    page.wait_for_function("() => window.dashboardReady === true", timeout=20000)
     assert page.locator("[data-testid=error]").is_hidden()
     for testid in CHARTS:
         assert page.locator(f"[data-testid={testid}]").is_visible(), testid
@@ -64,7 +64,7 @@ def test_supervisor_sees_every_chart(page: Any, tokens: Dict[str, str], data: No
     assert [nav.nth(i).get_attribute("href") for i in range(nav.count())] == ["/", "/review", "/dashboard"]
     screenshot(page, "dashboard", full_page=True)
     page.select_option("[data-testid=days-select]", "7")
-    page.wait_for_function("window.dashboardReady === true && Chart.getChart(document.querySelector("
+    page.wait_for_function("() => window.dashboardReady === true && Chart.getChart(document.querySelector("
                            "'[data-testid=chart-intents]')).data.labels.length === 7", timeout=20000)
 
 
@@ -86,5 +86,5 @@ def test_without_a_token_the_token_box_shows(page: Any, tokens: Dict[str, str]) 
     assert "401" in page.locator("[data-testid=error]").inner_text()
     page.fill("[data-testid=token-input]", tokens["admin"])
     page.click("[data-testid=login-button]")
-    page.wait_for_function("window.dashboardReady === true", timeout=20000)
+    page.wait_for_function("() => window.dashboardReady === true", timeout=20000)
     assert page.locator("[data-testid=shops-table]").is_visible()

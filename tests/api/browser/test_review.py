@@ -132,6 +132,7 @@ def test_queue_relabel_and_export(page: Any, client: TestClient, tokens: Dict[st
     expect(page.get_by_test_id("retrain-panel")).to_be_visible()
     expect(page.get_by_test_id("serving-model")).to_have_text(serving)
     expect(page.get_by_test_id("retrain-button")).to_be_visible()
+    expect(page.get_by_test_id("retrain-button")).to_be_disabled()  # admins only
     order_row.scroll_into_view_if_needed()
     screenshot(page, "review")
 
@@ -303,7 +304,7 @@ def test_retrain_progress_and_before_after_report(page: Any, tokens: Dict[str, s
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
     page.route(re.compile(r".*/api/models(/.*)?$"), models_api)
-    open_review(page, tokens)
+    login(page, tokens["admin"], "/review")  # retrain and activate are admin actions
     status = page.get_by_test_id("retrain-status")
     expect(status).to_have_attribute("data-status", "training")
     expect(page.get_by_test_id("retrain-progress")).to_have_text("training with 3 reviewed examples")
