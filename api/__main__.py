@@ -1,6 +1,7 @@
 """`python -m api run`: everything on embedded defaults (the README's run command).
 
-  run        start the action server, create demo users (local only), serve the API
+  run        start the action server, create demo users (local only), serve the API;
+             an empty order store (a new DATABASE_URL database too) gets the demo shops
   serve      serve the API only (the action server runs elsewhere)
   users add NAME --role agent|supervisor|admin --shop SHOP...   prints the new token
   users token NAME                                              prints a fresh token
@@ -26,6 +27,7 @@ DEMO_USERS = (("admin", "admin", []), ("agent-wuhan", "agent", ["wuhan"]),
 def configure_logging(level: str) -> None:
     from rasa.utils.log_utils import configure_structlog
 
+    from api.log_redaction import install_secret_redaction
     from bot.privacy import install_log_masking
 
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -35,6 +37,7 @@ def configure_logging(level: str) -> None:
     install_log_masking()
     for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):
         install_log_masking(logging.getLogger(name))
+    install_secret_redaction()  # no token, ticket or cookie value in any line
 
 
 def _use_database(settings: Settings) -> None:
@@ -44,6 +47,35 @@ def _use_database(settings: Settings) -> None:
         os.environ["DATABASE_URL"] = settings.database_url
     runtime.reset()
     runtime.sessions()
+
+
+def ensure_demo_shops(settings: Settings) -> None:
+    """The demo users work in the demo shops: an empty (new) order store gets them,
+    saying so in one line; a store with other shops only is left alone, with one line
+    on what to run instead of a traceback."""
+    from sqlalchemy.engine import make_url
+
+    from bot.store.db import database_url
+    from bot.store.demo import SHOPS, load_demo
+    from bot.store.models import Shop
+    from bot.store.runtime import sessions
+
+    url = make_url(database_url()).render_as_string(hide_password=True)
+    with sessions()() as session:
+        shops = {shop_id for (shop_id,) in session.query(Shop.id)}
+        if not shops:
+            load_demo(session)
+            session.commit()
+            print(f"order store: {url} was empty: migrated and loaded the demo shops "
+                  f"({', '.join(SHOPS)})")
+            return
+    missing = [s for s in SHOPS if s not in shops]
+    if missing:
+        raise SystemExit(
+            f"the order store {url} has shops {', '.join(sorted(shops))} but not the demo shops "
+            f"{', '.join(missing)}: run `python -m api serve` with users from `python -m api "
+            "users add NAME --role agent --shop SHOP`, or point DATABASE_URL at an empty "
+            "database for the demo")
 
 
 def demo_tokens(settings: Settings) -> List[tuple]:
@@ -90,8 +122,16 @@ def serve(settings: Settings) -> None:
     state = (f"Redis at {settings.redis_url}" if settings.redis_url
              else "in-memory (REDIS_URL not set: state is lost on restart)")
     print(f"conversation state: {state}")
-    print(f"order store: {settings.database_url or 'SQLite var/shop.db with the demo shops'}")
-    print(f"open http://{settings.host}:{settings.port}/docs  (health: /healthz)", flush=True)
+    from sqlalchemy.engine import make_url
+
+    store = (make_url(settings.database_url).render_as_string(hide_password=True)
+             if settings.database_url else "SQLite var/shop.db with the demo shops")
+    print(f"order store: {store}")
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"agent console:      {base}/\n"
+          f"supervisor review:  {base}/review\n"
+          f"metrics dashboard:  {base}/dashboard\n"
+          f"API docs:           {base}/docs  (health: /healthz)", flush=True)
     if settings.workers > 1:  # each worker loads the model; settings come from the environment
         uvicorn.run("api.main:create_app", factory=True, workers=settings.workers,
                     host=settings.host, port=settings.port,
@@ -118,6 +158,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     _use_database(settings)
     if args.command == "users":
         return _users(args)
+    if args.command == "run":
+        ensure_demo_shops(settings)
     actions = start_action_server(settings) if args.command == "run" else None
     try:
         if args.command == "run":

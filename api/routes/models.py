@@ -1,4 +1,8 @@
-"""Retrain → before/after → activate: the model the service answers with."""
+"""Retrain → before/after → activate: the model the service answers with.
+
+Supervisors see the versions and their reports; starting a retrain and
+activating or rejecting a candidate change what every shop is answered with,
+so they are admin actions (403 for anyone else)."""
 
 from __future__ import annotations
 
@@ -26,6 +30,12 @@ STALE = dt.timedelta(minutes=30)
 def _supervisor(user: User) -> None:
     if user.role not in (Role.supervisor, Role.admin):
         raise HTTPException(403, "supervisors only")
+
+
+def _admin(user: User) -> None:
+    if user.role != Role.admin:
+        raise HTTPException(403, "admins only: retraining and activating a model change the "
+                                 "answers of every shop")
 
 
 def view(job: ModelVersion) -> Dict[str, Any]:
@@ -57,10 +67,10 @@ def get_model(job_id: JobId, user: CurrentUser, session: SessionDep) -> Dict[str
 
 
 @router.post("/models/retrain", status_code=202,
-             summary="Train a candidate with the reviewed messages, in the background")
+             summary="Train a candidate with the reviewed messages, in the background (admins)")
 def retrain(user: CurrentUser, session: SessionDep, request: Request,
             clock: ClockDep) -> Dict[str, Any]:
-    _supervisor(user)
+    _admin(user)
     busy = running_job(session)
     if busy is not None and clock() - as_utc(busy.created_at) < STALE:
         raise HTTPException(409, f"model version {busy.id} is still {busy.status.value}")
@@ -78,7 +88,7 @@ def retrain(user: CurrentUser, session: SessionDep, request: Request,
 
 def _decide(job_id: int, user: User, session: SessionDep, clock: ClockDep,
             activate: bool) -> ModelVersion:
-    _supervisor(user)
+    _admin(user)
     job = session.get(ModelVersion, job_id)
     if job is None:
         raise HTTPException(404, f"no model version {job_id}")
@@ -95,13 +105,13 @@ def _decide(job_id: int, user: User, session: SessionDep, clock: ClockDep,
 
 
 @router.post("/models/{job_id}/activate",
-             summary="Answer with this candidate from now on (every process follows within seconds)")
+             summary="Answer with this candidate from now on, every process within seconds (admins)")
 def activate(job_id: JobId, user: CurrentUser, session: SessionDep,
              clock: ClockDep) -> Dict[str, Any]:
     return view(_decide(job_id, user, session, clock, activate=True))
 
 
-@router.post("/models/{job_id}/reject", summary="Keep the current model")
+@router.post("/models/{job_id}/reject", summary="Keep the current model (admins)")
 def reject(job_id: JobId, user: CurrentUser, session: SessionDep,
            clock: ClockDep) -> Dict[str, Any]:
     return view(_decide(job_id, user, session, clock, activate=False))

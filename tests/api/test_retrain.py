@@ -1,4 +1,5 @@
-"""Relabel → retrain → before/after → activate, with buyers writing throughout the swap."""
+"""Relabel → retrain → before/after → activate, with buyers writing throughout the swap.
+Retrain, activate and reject are admin actions; supervisors may only watch."""
 
 from __future__ import annotations
 
@@ -30,18 +31,21 @@ def wait_ready(client: TestClient, headers: Dict[str, str], job: int, timeout: f
 def test_retrain_reports_before_after_and_the_swap_drops_no_request(
         client: TestClient, agent: Dict[str, str], tokens: Dict[str, str], settings: Settings,
         live_url: str) -> None:
-    supervisor = auth(tokens["supervisor-wuhan"])
+    supervisor, admin = auth(tokens["supervisor-wuhan"]), auth(tokens["admin"])
     for text, intent in RELABELLED.items():
         message = send(client, agent, new_id(), text).json()["message"]
         review = client.post(f"/api/shops/wuhan/review/{message['id']}",
                              json={"action": "relabel", "intent": intent}, headers=supervisor)
         assert review.status_code == 200
 
-    started = client.post("/api/models/retrain", headers=supervisor)
+    refused = client.post("/api/models/retrain", headers=supervisor)
+    assert refused.status_code == 403 and "admins only" in refused.json()["detail"]
+    started = client.post("/api/models/retrain", headers=admin)
     assert started.status_code == 202, started.text
     job = started.json()["id"]
-    assert client.post("/api/models/retrain", headers=supervisor).status_code == 409
-    done = wait_ready(client, supervisor, job)
+    assert started.json()["requested_by"] == "admin"
+    assert client.post("/api/models/retrain", headers=admin).status_code == 409
+    done = wait_ready(client, supervisor, job)  # supervisors follow the progress
     assert done["status"] == "ready", done["progress"]
     report = done["report"]
     assert done["examples_added"] >= len(RELABELLED)
@@ -53,7 +57,12 @@ def test_retrain_reports_before_after_and_the_swap_drops_no_request(
     reviewed = (Path(settings.nlu_data_dir) / "reviewed.yml").read_text(encoding="utf-8")
     assert "- intent: invoice" in reviewed and "我要开发票麻烦快点发货" in reviewed
 
-    # buyers keep writing while the supervisor activates the candidate
+    for action in ("activate", "reject"):
+        response = client.post(f"/api/models/{job}/{action}", headers=supervisor)
+        assert response.status_code == 403 and "admins only" in response.json()["detail"]
+    assert client.get(f"/api/models/{job}", headers=supervisor).json()["status"] == "ready"
+
+    # buyers keep writing while the admin activates the candidate
     results: List[int] = []
     stop = threading.Event()
 
@@ -70,7 +79,7 @@ def test_retrain_reports_before_after_and_the_swap_drops_no_request(
     for t in threads:
         t.start()
     time.sleep(1)
-    activated = client.post(f"/api/models/{job}/activate", headers=supervisor)
+    activated = client.post(f"/api/models/{job}/activate", headers=admin)
     assert activated.status_code == 200 and activated.json()["status"] == "active"
     deadline = time.time() + 120
     while httpx.get(f"{live_url}/healthz").json()["stores"]["model"] != done["model"]:
@@ -82,4 +91,4 @@ def test_retrain_reports_before_after_and_the_swap_drops_no_request(
         t.join(60)
     assert len(results) > 10 and set(results) == {201}
     assert client.get("/api/models", headers=supervisor).json()["serving"] == done["model"]
-    assert client.post(f"/api/models/{job}/activate", headers=supervisor).status_code == 409
+    assert client.post(f"/api/models/{job}/activate", headers=admin).status_code == 409
