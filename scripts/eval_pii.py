@@ -16,7 +16,7 @@ address, written without sight of the masking code. The figures:
   "inside a detected value". The stricter figure, counting only the characters that
   ``mask`` actually replaces, is printed next to it.
 
-    python scripts/eval_pii.py [--data tests/data/pii/pii_set.jsonl] [--errors]
+    python scripts/eval_pii.py [--data tests/data/pii/pii_holdout.jsonl] [--errors]
 """
 
 from __future__ import annotations
@@ -32,7 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot.privacy import pii_entities  # noqa: E402
 
-DEFAULT_DATA = ROOT / "tests" / "data" / "pii" / "pii_set.jsonl"
+PII_DIR = ROOT / "tests" / "data" / "pii"
+# pii_set.jsonl was looked at while the masker's address rules were fixed (a development set
+# now); pii_holdout.jsonl was written later, blind, and measured once before any change.
+SETS = {"development (pii_set.jsonl)": PII_DIR / "pii_set.jsonl",
+        "held-out (pii_holdout.jsonl)": PII_DIR / "pii_holdout.jsonl"}
+DEFAULT_DATA = SETS["development (pii_set.jsonl)"]
 KINDS = ("phone", "id_number", "address")
 # Names a labeller may use for the same three kinds.
 _SYNONYMS = {"mobile": "phone", "landline": "phone", "telephone": "phone", "tel": "phone",
@@ -125,14 +130,16 @@ def markdown(result: Dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, help="one set (default: every set in tests/data/pii)")
     parser.add_argument("--errors", action="store_true", help="list every missed or extra span")
     args = parser.parse_args()
-    result = evaluate(load(args.data))
-    print(markdown(result))
-    if args.errors:
-        for e in result["errors"]:
-            print(json.dumps(e, ensure_ascii=False))
+    sets = {str(args.data): args.data} if args.data else SETS
+    for name, path in sets.items():
+        result = evaluate(load(path))
+        print(f"### {name}\n\n{markdown(result)}\n")
+        if args.errors:
+            for e in result["errors"]:
+                print(json.dumps(e, ensure_ascii=False))
 
 
 if __name__ == "__main__":
