@@ -36,7 +36,14 @@ def redact(text: str) -> str:
 def _redact_value(value: Any) -> Any:
     if isinstance(value, bytes):
         value = value.decode("latin-1")
-    return redact(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return redact(value)
+    if value is None or isinstance(value, (int, float)):
+        return value  # kept as they are for %d and friends
+    # an object logged through its str(), e.g. httpx's URL in "HTTP Request: GET %s"
+    shown = str(value)
+    hidden = redact(shown)
+    return hidden if hidden != shown else value
 
 
 class SecretsFilter(logging.Filter):

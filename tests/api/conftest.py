@@ -8,7 +8,9 @@ The app runs in process (``TestClient``) so the clock can be injected with
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import secrets
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -51,6 +53,40 @@ class Clock:
 @pytest.fixture(scope="package")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("api")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def no_secret_in_any_log(workdir: Path) -> Iterator[None]:
+    """The whole API test run, logged at INFO to a file as a service would log, with the
+    redaction the service installs; at the end every token and ticket issued in this
+    process is looked for in that file and in the logs of every server the suite started."""
+    from api.log_redaction import install_secret_redaction
+
+    issued: List[str] = []
+    real = secrets.token_urlsafe
+
+    def recording(nbytes: Any = None) -> str:
+        value = real(nbytes)
+        issued.append(value)
+        return value
+
+    secrets.token_urlsafe = recording  # type: ignore[assignment]
+    handler = logging.FileHandler(workdir / "test-run.log", encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    install_secret_redaction()
+    yield
+    root.removeHandler(handler)
+    handler.close()
+    root.setLevel(previous)
+    secrets.token_urlsafe = real  # type: ignore[assignment]
+    logs = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in workdir.rglob("*.log")}
+    assert "test-run.log" in logs
+    leaked = sorted({name for name, text in logs.items() for value in issued if value in text})
+    assert not leaked, f"a token or ticket issued by the tests is in {leaked}"
 
 
 @pytest.fixture(scope="package")
