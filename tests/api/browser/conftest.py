@@ -7,9 +7,10 @@ running in the main thread, which other tests (asyncio.run) must not see.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -54,3 +55,24 @@ def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture()
+def no_script_errors(page: Any) -> Iterator[None]:
+    """The test also checks that the page ran without JavaScript errors."""
+    errors: List[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert errors == []
+
+
+def open_console(page: Any, tokens: Dict[str, str]) -> None:
+    """Log in as agent-wuhan and wait until live updates are connected."""
+    login(page, tokens["agent-wuhan"])
+    expect(page.get_by_test_id("me-name")).to_contain_text("agent-wuhan")
+    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "open")
+
+
+def item(page: Any, conversation: str) -> Any:
+    """A conversation's row in the console's list."""
+    return page.locator(f'[data-testid="conversation-item"][data-conversation-id="{conversation}"]')

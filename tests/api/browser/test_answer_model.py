@@ -11,27 +11,20 @@ app over HTTP, and follows through live events.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
-from tests.api.browser.conftest import screenshot
-from tests.api.browser.test_console import item, open_console, open_conversation, replies
+from tests.api.browser.conftest import item, open_console, screenshot
+from tests.api.browser.test_console import open_conversation, replies
 from tests.api.browser.test_review import open_review, queued, row
 from tests.api.conftest import new_id, send
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
-@pytest.fixture(autouse=True)
-def no_script_errors(page: Any) -> Iterator[None]:
-    """Every test also checks that the page ran without JavaScript errors."""
-    errors: List[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield
-    assert errors == []
 
 
 # ---- helpers ---------------------------------------------------------------------------------

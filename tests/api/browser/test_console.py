@@ -10,42 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
-from tests.api.browser.conftest import login, screenshot
+from tests.api.browser.conftest import item, open_console, screenshot
 from tests.api.conftest import SHANGHAI, Clock, new_id, send
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 PAID = "wuhan-paid_not_shipped"
 SHIPPED = "wuhan-shipped_in_transit"
 
 
-@pytest.fixture(autouse=True)
-def no_script_errors(page: Any) -> Iterator[None]:
-    """Every test also checks that the page ran without JavaScript errors."""
-    errors: List[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield
-    assert errors == []
 
 
 # ---- helpers ---------------------------------------------------------------------------
 
-
-def open_console(page: Any, tokens: Dict[str, str]) -> None:
-    """Log in as agent-wuhan and wait until live updates are connected."""
-    login(page, tokens["agent-wuhan"])
-    expect(page.get_by_test_id("me-name")).to_contain_text("agent-wuhan")
-    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "open")
-
-
-def item(page: Any, conversation: str) -> Any:
-    return page.locator(f'[data-testid="conversation-item"][data-conversation-id="{conversation}"]')
 
 
 def open_conversation(page: Any, conversation: str) -> None:

@@ -4,35 +4,26 @@ stream (the console reconnects with a new ticket and the last id it saw)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
 from bot.processes import Process
-from tests.api.browser.conftest import login
+from tests.api.browser.conftest import item
+from tests.api.browser.conftest import open_console as console
 from tests.api.conftest import new_id, send
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
-@pytest.fixture(autouse=True)
-def no_script_errors(page: Any) -> Iterator[None]:
-    errors: List[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield
-    assert errors == []
 
 
 def open_console(page: Any, tokens: Dict[str, str]) -> None:
-    login(page, tokens["agent-wuhan"])
-    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "open")
+    """The console, marked so that a reload would show (the mark would be gone)."""
+    console(page, tokens)
     page.evaluate("window.__notReloaded = true")
-
-
-def item(page: Any, conversation: str) -> Any:
-    return page.locator(f'[data-testid="conversation-item"][data-conversation-id="{conversation}"]')
 
 
 def test_a_message_after_a_redis_restart_shows_up_without_reload(

@@ -4,18 +4,16 @@ token and ticket issued is looked for in what it logged."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from api.settings import Settings
 from bot.processes import Process, free_port, http_ok
-from tests.api.browser.conftest import CHROMIUM_ARGS
 from tests.api.conftest import new_id
 
 pytestmark = pytest.mark.browser
@@ -36,24 +34,13 @@ def logged_service(settings: Settings, tokens: Dict[str, str],
     process.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed (make test installs it: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def bearer(token: str) -> Dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def use_the_console(chromium: Any, service: str, token: str, tickets: List[str]) -> None:
+def use_the_console(browser: Any, service: str, token: str, tickets: List[str]) -> None:
     """Sign in with the token form, get a live message, open it, approve a suggestion."""
-    context = chromium.new_context(base_url=service, locale="zh-CN")
+    context = browser.new_context(base_url=service, locale="zh-CN")
     page = context.new_page()
 
     def keep_ticket(response: Any) -> None:
@@ -86,11 +73,11 @@ def use_the_console(chromium: Any, service: str, token: str, tickets: List[str])
 
 
 def test_no_token_or_ticket_reaches_the_logs(logged_service: Tuple[str, Process, Path],
-                                             chromium: Any, tokens: Dict[str, str]) -> None:
+                                             browser: Any, tokens: Dict[str, str]) -> None:
     service, process, log = logged_service
     agent, admin = tokens["agent-wuhan"], tokens["admin"]
     tickets: List[str] = []
-    use_the_console(chromium, service, agent, tickets)
+    use_the_console(browser, service, agent, tickets)
     assert len(tickets) >= 2
 
     # a few API calls: a new user (its token is in the answer), a token in a URL (refused),
