@@ -19,8 +19,8 @@ router = APIRouter(tags=["messages"])
                         409: {"description": "the message id was used for another message"},
                         413: {"description": "the request body is over 64 KB"},
                         422: {"description": "malformed: not JSON, wrong types, missing or "
-                                             "empty text, text over 20,000 characters, or a "
-                                             "buyer of another shop (any text is accepted)"}})
+                                             "empty text, or a buyer of another shop "
+                                             "(any other text is accepted)"}})
 async def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: ConversationId,
                        session: SessionDep, assistant: AssistantDep, clock: ClockDep,
                        live: BroadcasterDep) -> JSONResponse:
