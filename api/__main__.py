@@ -135,10 +135,17 @@ def serve(settings: Settings) -> None:
     if settings.workers > 1:  # each worker loads the model; settings come from the environment
         uvicorn.run("api.main:create_app", factory=True, workers=settings.workers,
                     host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), log_config=None)
+                    log_level=settings.log_level.lower(), log_config=None,
+                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
     else:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), log_config=None)
+                    log_level=settings.log_level.lower(), log_config=None,
+                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
+
+
+# On SIGTERM, requests in flight get this long; open live streams are then closed, so the
+# consoles reconnect to the next process (a stream never ends by itself).
+SHUTDOWN_GRACE_SECONDS = 3
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -1,4 +1,5 @@
-"""Two ASGI middlewares: a request body limit, and the security headers of every response.
+"""ASGI middlewares: no token in a URL, a request body limit, and the security headers of
+every response.
 
 Both are plain ASGI (not ``BaseHTTPMiddleware``) so server-sent event streams
 pass through untouched.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from urllib.parse import parse_qsl
 
 Scope = Dict[str, Any]
 Message = Dict[str, Any]
@@ -32,18 +34,42 @@ SECURITY_HEADERS: List[Tuple[bytes, bytes]] = [
 _NO_CSP = ("/docs", "/redoc")
 
 
-async def _refuse(send: Send, status: int, reason: str) -> None:
+async def _refuse(send: Send, status: int, reason: str,
+                  headers: Tuple[Tuple[bytes, bytes], ...] = ()) -> None:
     body = json.dumps({"detail": reason}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                            (b"connection", b"close"), *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
 def _too_big(size: int, limit: int) -> str:
     return (f"the request body is {size} bytes or more; the limit is {limit} bytes "
             f"({limit // 1024} KB)")
+
+
+URL_SECRETS = ("token", "access_token")
+
+
+class NoTokenInUrl:
+    """401 for any request with a token in its query string — every route, the pages,
+    the docs and static files included, even with a valid header too: URLs end up in
+    access logs and browser histories. Tokens go in the Authorization header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            query = scope["query_string"].decode("latin-1")
+            if any(name.strip().lower() in URL_SECRETS
+                   for name, _ in parse_qsl(query, keep_blank_values=True)):
+                await _refuse(send, 401, "tokens go in the Authorization header, never in the "
+                              "URL (Authorization: Bearer <token>)",
+                              ((b"www-authenticate", b"Bearer"),))
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

@@ -14,6 +14,10 @@ from typing import Any, Optional
 
 REDACTED = "[redacted]"
 _PATTERNS = (
+    # a token by its shape, wherever it stands (?t=…, a path segment, a header)
+    (re.compile(r"\bsa_[A-Za-z0-9_-]{20,}"), REDACTED),
+    # any other long random value in a query string (a ticket under another name)
+    (re.compile(r"([?&][^=&\s]{1,40}=)[A-Za-z0-9_-]{32,}"), rf"\1{REDACTED}"),
     # query strings and forms: ?ticket=…, &token=…, access_token=…
     (re.compile(r"(?i)\b((?:access_)?token|ticket)=[^&\s\"'#]+"), rf"\1={REDACTED}"),
     # JSON-ish: "token": "…", 'ticket': '…'

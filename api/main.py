@@ -9,13 +9,12 @@ import os
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
-from api.deps import no_token_in_url
-from api.http_guards import BodyLimit, SecurityHeaders
+from api.http_guards import BodyLimit, NoTokenInUrl, SecurityHeaders
 from api.log_redaction import install_secret_redaction
 from api.routes import (
     audit,
@@ -100,11 +99,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         app.state.assistant = None
 
     app = FastAPI(title="Shop reply assistant", version="0.4.0", lifespan=lifespan,
-                  dependencies=[Depends(no_token_in_url)],  # 401 for ?token= on every route
                   description="Suggestions for shop agents; nothing reaches a buyer without "
                               "an agent's approval, except the off-hours auto-reply.")
     app.state.settings = settings
     app.add_middleware(BodyLimit)  # 413 over 64 KB, before any parsing
+    app.add_middleware(NoTokenInUrl)  # 401 for ?token= on every route, docs and files too
     app.add_middleware(SecurityHeaders)  # outermost: on every response, 413s included
     app.state.broadcaster = Broadcaster(settings.redis_url)
     app.state.assistant = None

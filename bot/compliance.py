@@ -253,4 +253,24 @@ def check(text: str, rules: RuleSet) -> Verdict:
             if span not in seen:
                 seen.add(span)
                 findings.append(Finding(rule.id, rule.severity, rule.reason, text[span[0]:span[1]], span))
+        if rule.id == PHONE_RULE:
+            findings += _phones_found_by_privacy(text, rule, seen)
     return Verdict(tuple(findings))
+
+
+PHONE_RULE = "contact_phone"
+
+
+def _phones_found_by_privacy(text: str, rule: Rule, seen: set) -> List[Finding]:
+    """The phone rule also blocks every phone the privacy detector finds (one notion of a
+    phone number for masking and compliance: ``张三 13912345678``, where the digit view
+    would glue 三 to the number, ``0 13912345678``, landlines)."""
+    from bot.privacy import pii_entities
+
+    out = []
+    for entity in pii_entities(text):
+        span = (entity["start"], entity["end"])
+        if entity["kind"] == "phone" and not any(a < span[1] and span[0] < b for a, b in seen):
+            seen.add(span)
+            out.append(Finding(rule.id, rule.severity, rule.reason, text[span[0]:span[1]], span))
+    return out

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.privacy import pii_entities
 from bot.privacy.fake import with_fakes
 from bot.store.service_models import Review, ReviewStatus
 
@@ -34,9 +35,22 @@ def annotate(text: str, entities: Sequence[Dict]) -> str:
     return "".join(out + [text[cursor:]])
 
 
+# An entity over a replaced personal value keeps its label only if it names that kind
+# (a phone annotation holds the fake phone); any other (``100号`` read as a size inside
+# a street) is dropped rather than spread over the fake street.
+_SAME_KIND = {"phone": "phone", "id_number": "id_number"}
+
+
+def _labels_fit(text: str, entities: Sequence[Dict]) -> List[Dict]:
+    hidden = [(e["kind"], *e["hidden"]) for e in pii_entities(text)]
+    return [e for e in entities
+            if all(not (start < e["end"] and e["start"] < end) or _SAME_KIND.get(kind) == e.get("entity")
+                   for kind, start, end in hidden)]
+
+
 def example(text: str, entities: Sequence[Dict]) -> str:
     """One training example line: personal data replaced by fakes, entities kept."""
-    faked, moved = with_fakes(text, entities)
+    faked, moved = with_fakes(text, _labels_fit(text, entities))
     return annotate(faked, moved)
 
 

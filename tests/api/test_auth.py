@@ -91,7 +91,7 @@ def test_a_token_in_the_url_is_refused_everywhere_even_with_a_valid_header(
     with runtime.sessions()() as session:
         assert session.query(User).filter_by(name=new["name"]).count() == 0
     for path in ("/api/me", "/api/shops/wuhan/conversations", "/api/shops/wuhan/events",
-                 "/healthz", "/"):
+                 "/healthz", "/", "/docs", "/openapi.json", "/static/app.css", "/no-such-page"):
         response = client.get(path, params={name: admin}, headers=auth(admin))
         assert response.status_code == 401, path
         assert "tokens go in the Authorization header" in response.json()["detail"], path

@@ -26,8 +26,8 @@ from tests.api.conftest import new_id, send
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def service(settings: Settings, tokens: Dict[str, str], workdir: Path) -> Iterator[str]:
+def api_process(settings: Settings, workdir: Path, log: str = "api.log") -> Tuple[str, Process]:
+    """`python -m api serve` on a free port, started, with the suite's stores."""
     port = free_port()
     env = {"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or "",
            "ACTION_SERVER_URL": settings.action_server_url, "PORT": str(port),
@@ -35,8 +35,14 @@ def service(settings: Settings, tokens: Dict[str, str], workdir: Path) -> Iterat
            "NLU_DATA_DIR": str(settings.nlu_data_dir), "CANDIDATES_DIR": str(settings.candidates_dir)}
     process = Process("api", [sys.executable, "-m", "api", "serve"],
                       lambda: http_ok(f"http://127.0.0.1:{port}/healthz"), env=env,
-                      log=workdir / "api.log").start()
-    yield f"http://127.0.0.1:{port}"
+                      log=workdir / log).start()
+    return f"http://127.0.0.1:{port}", process
+
+
+@pytest.fixture(scope="module")
+def service(settings: Settings, tokens: Dict[str, str], workdir: Path) -> Iterator[str]:
+    url, process = api_process(settings, workdir)
+    yield url
     process.stop()
 
 
@@ -134,6 +140,29 @@ def test_agents_get_live_updates(service: str, tokens: Dict[str, str]) -> None:
     stream.wait(approved)
     reply = next(d for k, _, d in stream.events if k == "reply" and d["kind"] != "auto_offhours")
     assert reply["suggestion_id"] == suggestion and reply["approved_by"] == "agent-wuhan"
+
+
+def test_stopping_the_service_ends_its_open_streams_so_consoles_reconnect(
+        settings: Settings, tokens: Dict[str, str], workdir: Path) -> None:
+    """SIGTERM (Ctrl+C on make run, a service manager): an open stream must not keep the
+    old process alive, nor leave a console attached to it, believing it is connected."""
+    url, process = api_process(settings, workdir, "api-stopped.log")
+    try:
+        stream = Stream(f"{url}/api/shops/wuhan/events",
+                        params={"ticket": ticket(url, tokens["agent-wuhan"])})
+        deadline = time.time() + 30
+        while stream.status is None and time.time() < deadline:
+            time.sleep(0.1)
+        assert stream.status == 200
+        assert process.proc is not None
+        started = time.time()
+        process.proc.terminate()
+        process.proc.wait(20)
+        stream.thread.join(10)
+        assert not stream.thread.is_alive(), "the stream outlived the service"
+        assert time.time() - started < 15
+    finally:
+        process.stop()
 
 
 def test_a_ticket_opens_one_stream_once(service: str, tokens: Dict[str, str]) -> None:

@@ -26,3 +26,16 @@ def test_urls_logged_as_objects_are_redacted(url: str) -> None:
 def test_headers_and_numbers_keep_their_shape() -> None:
     assert "SECRET2" not in formatted("headers %s", {"Authorization": "Bearer SECRET2"})
     assert formatted("%s %d ms", "GET /healthz", 12) == "GET /healthz 12 ms"
+
+
+@pytest.mark.parametrize("line", ["GET /api/me?t=sa_KE26abcdefghijklmnopqrstuvwxyz01",
+                                  "GET /api/shops/wuhan/conversations/sa_KE26abcdefghijklmnopqrstuv",
+                                  "GET /api/shops/wuhan/events?x=KE26abcdefghijklmnopqrstuvwxyz0123456"])
+def test_a_token_under_any_name_or_in_a_path_is_redacted(line: str) -> None:
+    shown = formatted("%s", line)
+    assert "KE26" not in shown and "[redacted]" in shown
+
+
+def test_ordinary_ids_stay_readable() -> None:
+    assert formatted("%s", "GET /api/shops/wuhan/conversations/c-3f2a9b1c?limit=50") == \
+        "GET /api/shops/wuhan/conversations/c-3f2a9b1c?limit=50"

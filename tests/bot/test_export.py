@@ -103,3 +103,13 @@ def test_annotate_keeps_the_first_of_overlapping_spans() -> None:
     text = "165斤穿什么码"
     assert annotate(text, [{"entity": "weight", "start": 0, "end": 4},
                            {"entity": "height", "start": 0, "end": 3}]) == "[165斤](weight)穿什么码"
+
+
+def test_a_label_inside_a_replaced_street_is_dropped_not_spread_over_the_fake() -> None:
+    from bot.assist.export import example
+
+    text = "寄到上海市浦东新区世纪大道100号吧"
+    start = text.index("100号")
+    line = example(text, [{"entity": "size", "start": start, "end": start + 4, "value": "100号"}])
+    assert "](size)" not in line and "世纪大道" not in line
+    assert line.startswith("寄到上海市浦东新区") and line.endswith("吧")
