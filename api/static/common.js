@@ -65,14 +65,16 @@ export var REPLY_KIND = {
   approved: '采纳建议', edited: '编辑后发送', free_text: '人工输入', auto_offhours: '自动回复'
 };
 
+/* The intent in Chinese (the code only when it has no Chinese name; pages put the code
+   in the tooltip). */
 export function intentLabel(intent) {
   if (!intent) return '—';
-  return INTENT_LABEL[intent] ? INTENT_LABEL[intent] + ' ' + intent : intent;
+  return INTENT_LABEL[intent] || intent;
 }
 
-/* <option>s for [[value, label], ...], shown as "label value". */
+/* <option>s for [[value, label], ...], shown by label, the value in the tooltip. */
 export function labelledOptions(pairs) {
-  return pairs.map(function (pair) { return el('option', { value: pair[0], text: pair[1] + ' ' + pair[0] }); });
+  return pairs.map(function (pair) { return el('option', { value: pair[0], title: pair[0], text: pair[1] }); });
 }
 
 export function userLabel(me) { return me.name + '（' + (ROLE_LABEL[me.role] || me.role) + '）'; }
@@ -118,6 +120,15 @@ export function detailText(body, status) {
   return '请求失败 (HTTP ' + status + ')';
 }
 
+/* The API's 403 reasons are English: their Chinese for the pages. */
+export function permissionText(detail) {
+  var text = String(detail || '');
+  if (/^supervisors only/.test(text)) return '仅限主管和管理员';
+  if (/^admins only/.test(text)) return '仅限管理员';
+  if (/does not work for shop/.test(text)) return '不是该店铺的员工';
+  return text;
+}
+
 export function ApiError(status, body) {
   this.status = status;
   this.body = body;
@@ -145,6 +156,7 @@ export function createApi(handlers) {
         var data = null;
         if (asText && response.ok) return raw;
         try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
+        if (response.ok && method === 'GET' && path === '/me' && data) showNavFor(data.role);
         if (!response.ok) {
           var handler = response.status === 401 ? handlers.onUnauthorized
             : response.status === 403 ? handlers.onForbidden : null;
@@ -166,31 +178,51 @@ export function createApi(handlers) {
 
 // ---- page chrome: top nav, login box, shop selector -------------------------------------
 
-var PAGES = [['/', '控制台', 'console'], ['/review', '审核', 'review'], ['/dashboard', '数据', 'dashboard']];
+/* [href, label, page, roles that may open it (null: everyone)] */
+var PAGES = [['/', '控制台', 'console', null],
+  ['/review', '审核', 'review', ['supervisor', 'admin']],
+  ['/dashboard', '数据', 'dashboard', ['supervisor', 'admin']]];
+var ICON = '/static/favicon.svg';
+
+/* The browser asks for /favicon.ico unless the page names an icon: name ours. */
+function linkIcon() {
+  if (document.querySelector('link[rel~="icon"]')) return;
+  document.head.appendChild(el('link', { rel: 'icon', type: 'image/svg+xml', href: ICON }));
+}
+
+/* Show the nav links the user's role may open (the others answer 403); none of the
+   restricted ones before the role is known. Called with each GET /api/me answer. */
+export function showNavFor(role) {
+  var links = document.querySelectorAll('[data-testid="topnav"] a[data-roles]');
+  Array.prototype.forEach.call(links, function (link) {
+    link.hidden = !role || link.getAttribute('data-roles').split(' ').indexOf(role) < 0;
+  });
+}
 
 /* Fill the page's empty <header class="topnav"> (brand, links, and the tools shown once
    signed in: options.before, the shop selector, options.after, the user, sign out) and
    its empty #login box (the token form; options.loginError adds the #login-error box). */
 export function mountChrome(current, options) {
+  linkIcon();
   append(document.querySelector('header.topnav'), [
     el('span', { class: 'brand', text: '店铺回复助手' }),
     el('nav', { testid: 'topnav' }, PAGES.map(function (page) {
       var active = page[2] === current;
       return el('a', { href: page[0], class: active ? 'active' : null, 'aria-current': active ? 'page' : null,
-        text: page[1] });
+        'data-roles': page[3] ? page[3].join(' ') : null, hidden: !!page[3], text: page[1] });
     })),
     el('div', { class: 'nav-tools', id: 'nav-tools', hidden: true },
       options.before,
       el('label', { class: 'small' }, '店铺 ',
-        el('select', { id: 'shop-select', testid: 'shop-select', 'aria-label': '店铺 shop' })),
+        el('select', { id: 'shop-select', testid: 'shop-select', 'aria-label': '店铺' })),
       options.after,
       el('span', { class: 'small', testid: 'me-name', id: 'me-name' }),
       el('button', { type: 'button', class: 'btn btn-small', testid: 'logout', id: 'logout' }, '退出'))
   ]);
   append($('login'), [
-    el('h1', { text: '登录 · Sign in' }),
+    el('h1', { text: '登录' }),
     el('form', { id: 'login-form' },
-      el('label', { for: 'token-input', text: '访问令牌 (API token)' }),
+      el('label', { for: 'token-input', text: '访问令牌' }),
       el('input', { type: 'password', id: 'token-input', testid: 'token-input', autocomplete: 'off',
         required: true }),
       el('button', { type: 'submit', class: 'btn btn-primary', testid: 'login-button' }, '登录'),
@@ -213,6 +245,7 @@ export function onLogin(signedIn) {
 
 /* Show the login box (with message in #login-error, if the page has one); hide the ids. */
 export function showLogin(message, hide) {
+  showNavFor(null);
   $('login').hidden = false;
   hide.forEach(function (id) { $(id).hidden = true; });
   if ($('login-error')) showError('login-error', message);

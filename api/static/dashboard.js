@@ -3,7 +3,7 @@
    every chart of the current shop and window is drawn. */
 import {
   $, ApiError, byTestId, clearToken, createApi, el, enc, fillShops, getToken, mountChrome, onLogin,
-  showError as showErrorIn, showLogin as showLoginBox, showSignedIn, INTENT_LABEL
+  permissionText, showError as showErrorIn, showLogin as showLoginBox, showSignedIn, userLabel, INTENT_LABEL
 } from '/static/common.js';
 
 // Chart legends use shorter names for two intents, and name the metrics' 'unknown'.
@@ -39,10 +39,10 @@ function fail(error) {
   $('content').hidden = true;
   if (error.status === 401) {
     clearToken();
-    showError('令牌无效或已停用，请重新登录。(401: ' + error.message + ')');
+    showError('令牌无效或已停用，请重新登录。（401：' + error.message + '）');
     showLogin();
   } else if (error.status === 403) {
-    showError('没有权限：数据看板只对本店主管和管理员开放。(403: ' + error.message + ')');
+    showError('没有权限：数据看板只对本店主管和管理员开放（403：' + permissionText(error.message) + '）。');
   } else {
     showError('数据加载失败：' + (error.message || error));
   }
@@ -80,9 +80,9 @@ function renderCards(m) {
   cards.appendChild(card('买家消息', t.messages, m.days.length + ' 天', 'card-messages'));
   cards.appendChild(card('客服回复', t.replies, '含手写回复', 'card-replies'));
   cards.appendChild(card('建议采纳率', fmtRate(t.acceptance_rate), '已处理建议 ' + t.decided, 'card-acceptance'));
-  cards.appendChild(card('首次回复 p50', fmtSeconds(r.p50), 'p90 ' + fmtSeconds(r.p90), 'card-reply-time'));
+  cards.appendChild(card('首次回复中位数', fmtSeconds(r.p50), '90 分位 ' + fmtSeconds(r.p90), 'card-reply-time'));
   cards.appendChild(card('自动回复', t.auto_replies, '非营业时间', 'card-auto'));
-  cards.appendChild(card('未识别率', fmtRate(m.fallback_rate.overall), 'nlu_fallback', 'card-fallback'));
+  cards.appendChild(card('未识别率', fmtRate(m.fallback_rate.overall), '意图未识别的消息', 'card-fallback'));
 }
 
 function renderCharts(m) {
@@ -99,18 +99,18 @@ function renderCharts(m) {
   var rows = m.per_intent.filter(function (r) { return r.decided > 0 || r.messages > 0; });
   draw('chart-acceptance', { type: 'bar', data: { labels: rows.map(function (r) { return intentLabel(r.intent); }),
     datasets: [
-      { label: '采纳率 (approved+edited)/decided', data: rows.map(function (r) { return pct(r.acceptance_rate); }),
+      { label: '采纳率（采纳+修改后发送）/已处理', data: rows.map(function (r) { return pct(r.acceptance_rate); }),
         backgroundColor: '#1a7f37' },
-      { label: '修改率 edited/(approved+edited)', data: rows.map(function (r) { return pct(r.edit_rate); }),
+      { label: '修改率 修改后发送/（采纳+修改后发送）', data: rows.map(function (r) { return pct(r.edit_rate); }),
         backgroundColor: '#bf8700' }] },
     options: { scales: { y: percentAxis(true) }, plugins: { tooltip: { callbacks: { afterLabel: function (ctx) {
       return '已处理建议 ' + rows[ctx.dataIndex].decided + ' · 消息 ' + rows[ctx.dataIndex].messages;
     } } } } } });
 
-  draw('chart-reply-time', { type: 'line', data: { labels: days, datasets: [{ label: 'p50 (秒)',
+  draw('chart-reply-time', { type: 'line', data: { labels: days, datasets: [{ label: '中位数（秒）',
     data: m.reply_time.p50_per_day, borderColor: '#1668dc', backgroundColor: '#1668dc', spanGaps: true }] },
     options: { scales: { y: { beginAtZero: true } }, plugins: { tooltip: { callbacks: {
-      label: function (ctx) { return 'p50 ' + fmtSeconds(ctx.parsed.y); } } } } } });
+      label: function (ctx) { return '中位数 ' + fmtSeconds(ctx.parsed.y); } } } } } });
 
   draw('chart-offhours', { type: 'bar', data: { labels: days, datasets: [{ label: '自动回复',
     data: m.offhours_auto_replies, backgroundColor: '#6639ba' }] },
@@ -183,7 +183,7 @@ function load() {
 /* The time window, next to the shop selector. */
 function daysSelect() {
   return el('label', { class: 'small' }, '时间 ',
-    el('select', { id: 'days-select', testid: 'days-select', 'aria-label': '天数 days' },
+    el('select', { id: 'days-select', testid: 'days-select', 'aria-label': '天数' },
       ['7', '14', '30', '90'].map(function (days) {
         var option = el('option', { value: days, text: '近 ' + days + ' 天' });
         option.defaultSelected = days === '14';
@@ -204,7 +204,7 @@ function start() {
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   api('GET', '/me').then(function (me) {
     state.me = me;
-    showSignedIn(me.name + '（' + me.role + '）', ['nav-tools']);
+    showSignedIn(userLabel(me), ['nav-tools']);
     var params = new URLSearchParams(location.search);
     fillShops(me.visible_shops);
     if (!me.visible_shops.length) throw new ApiError(403, { detail: '没有可查看的店铺' });

@@ -5,6 +5,36 @@ import { el, formatTime, percent, REPLY_KIND } from '/static/common.js';
 import { foldedText, intentBadge, MESSAGE_STATE, MESSAGE_STATE_CLASS, shorten } from './labels.js';
 import { answeredBy, isOpen } from './target.js';
 
+/* Characters that draw nothing: whitespace, controls, format characters (zero-width
+   space, joiners, BOM), combining marks and variation selectors, the Hangul fillers and
+   the blank braille pattern. */
+var INVISIBLE = /^[\s\p{Cc}\p{Cf}\p{M}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]+$/u;
+
+/* The code points of a text, as "U+200B U+FEFF …" (the first 12). */
+function codePoints(chars) {
+  var shown = chars.slice(0, 12).map(function (c) {
+    var hex = c.codePointAt(0).toString(16).toUpperCase();
+    return 'U+' + ('0000' + hex).slice(-Math.max(4, hex.length));
+  });
+  return shown.join(' ') + (chars.length > 12 ? ' …' : '');
+}
+
+/* The bubble of a text: the text itself in the chat-text element, exactly as sent; a
+   text with no visible character also gets a muted hint beside it, in its own element,
+   so the bubble is not an empty box. */
+function textBubble(text, key, rerender) {
+  text = String(text || '');
+  if (!text || !INVISIBLE.test(text)) {
+    return foldedText(text, key, { class: 'bubble', testid: 'chat-text' }, rerender);
+  }
+  var chars = Array.from(text);
+  var blank = /^\s+$/.test(text);
+  return el('div', { class: 'bubble bubble-invisible' },
+    foldedText(text, key, { class: 'bubble-text', testid: 'chat-text' }, rerender),
+    el('span', { class: 'invisible-hint', testid: 'invisible-hint', title: codePoints(chars),
+      text: (blank ? '（空白字符 ×' : '（不可见字符 ×') + chars.length + '）' }));
+}
+
 function settledLine(item) {
   if (isOpen(item) || !item.settled_by) return null;
   return el('span', { class: 'small', testid: 'settled-by',
@@ -26,7 +56,7 @@ export function buyerBubble(item, target, pick, rerender) {
       if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); pick(item.id); }
     } : null
   },
-  foldedText(item.text, 'chat:' + item.id, { class: 'bubble', testid: 'chat-text' }, rerender),
+  textBubble(item.text, 'chat:' + item.id, rerender),
   el('div', { class: 'bubble-meta' },
     el('span', { text: formatTime(item.at) }),
     el('span', { class: 'badge ' + (MESSAGE_STATE_CLASS[messageState] || ''), testid: 'message-state',
@@ -46,7 +76,7 @@ export function replyBubble(item, rerender) {
   return el('div', { class: 'bubble-row from-shop' + (auto ? ' auto' : ''),
     testid: 'chat-reply', 'data-kind': item.kind, 'data-reply-id': item.id,
     'data-answers': answered ? answered.id : null },
-  foldedText(item.text, 'reply:' + item.id, { class: 'bubble', testid: 'chat-text' }, rerender),
+  textBubble(item.text, 'reply:' + item.id, rerender),
   el('div', { class: 'bubble-meta' },
     auto ? el('span', { class: 'badge badge-night', testid: 'auto-reply-badge', text: '自动回复' })
       : el('span', { class: 'badge', text: REPLY_KIND[item.kind] || '回复' }),

@@ -1,7 +1,7 @@
 /* Supervisor review page: one queue item: reasons, the message (entities, tokens,
    intent ranking), the suggestion, what was sent, the review, the action buttons. */
 import { append, el, formatTime, intentLabel, percent, REPLY_KIND } from '/static/common.js';
-import { state, REASON_CLASS, REASON_LABEL } from './state.js';
+import { state, ENTITY_LABEL, REASON_CLASS, REASON_LABEL } from './state.js';
 import { buyerSaid, highlighted, knownEntities, rankingBars, spanLabel, tokenChips } from './message.js';
 import { decide } from './queue.js';
 import { relabelForm, toggleRelabel } from './relabel.js';
@@ -18,12 +18,12 @@ function suggestionBlock(item) {
   return el('div', { testid: 'suggestion' },
     el('div', { class: 'quote', testid: 'suggestion-text', text: s.text }),
     el('div', { class: 'quote-meta' },
-      el('span', { class: 'badge', testid: 'suggestion-intent', text: intentLabel(s.intent) }),
+      el('span', { class: 'badge', testid: 'suggestion-intent', title: s.intent || '', text: intentLabel(s.intent) }),
       el('span', { class: 'badge ' + (s.status === 'rejected' ? 'badge-red'
         : s.status === 'approved' || s.status === 'edited' ? 'badge-green' : ''), testid: 'suggestion-status',
       'data-status': s.status, title: s.status, text: SUGGESTION_STATUS[s.status] || s.status }),
       s.correct_intent ? el('span', { testid: 'suggestion-correct', 'data-intent': s.correct_intent },
-        '客服认为应为：', el('strong', { text: intentLabel(s.correct_intent) })) : null));
+        '客服认为应为：', el('strong', { title: s.correct_intent, text: intentLabel(s.correct_intent) })) : null));
 }
 
 function sentBlock(item) {
@@ -32,7 +32,7 @@ function sentBlock(item) {
   var edited = sent.original_text && sent.original_text !== sent.text;
   return el('div', { testid: 'sent', 'data-kind': sent.kind },
     el('div', { class: 'quote', testid: 'sent-text', text: sent.text }),
-    edited ? el('div', { class: 'section-label', text: '原建议 original' }) : null,
+    edited ? el('div', { class: 'section-label', text: '原建议' }) : null,
     edited ? el('div', { class: 'quote original', testid: 'sent-original', text: sent.original_text }) : null,
     el('div', { class: 'quote-meta' },
       el('span', { class: 'badge', testid: 'sent-kind', text: REPLY_KIND[sent.kind] || sent.kind }),
@@ -47,11 +47,11 @@ function reviewBlock(item) {
   var entities = knownEntities(r.entities);
   return el('div', { class: 'review-result', testid: 'review-result', 'data-status': r.status },
     el('strong', { testid: 'review-status', text: (REVIEW_STATUS[r.status] || r.status) }), ' ',
-    r.intent ? el('span', { testid: 'review-intent', 'data-intent': r.intent, text: intentLabel(r.intent) }) : null,
+    r.intent ? el('span', { testid: 'review-intent', 'data-intent': r.intent, title: r.intent, text: intentLabel(r.intent) }) : null,
     ' · ', el('span', { text: r.reviewer || '' }), ' ', el('span', { class: 'muted', text: formatTime(r.reviewed_at, true) }),
     entities.length ? el('div', { testid: 'review-entities' }, '实体：', entities.map(function (e) {
       return el('span', { class: 'badge badge-orange', testid: 'review-entity', 'data-entity': e.entity,
-        text: e.entity + spanLabel(item.message, e) });
+        title: e.entity, text: (ENTITY_LABEL[e.entity] || e.entity) + spanLabel(item.message, e) });
     })) : null);
 }
 
@@ -65,7 +65,7 @@ export function renderItem(item) {
       return el('span', { class: 'badge ' + (REASON_CLASS[r] || ''), testid: 'reason-badge', 'data-reason': r,
         title: r, text: REASON_LABEL[r] || r });
     }),
-    el('span', { class: 'badge', testid: 'message-intent', 'data-intent': m.intent || '',
+    el('span', { class: 'badge', testid: 'message-intent', 'data-intent': m.intent || '', title: m.intent || '',
       text: '识别：' + intentLabel(m.intent) + ' · ' + percent(m.confidence) }),
     el('span', { class: 'meta' }, '会话 ', el('span', { class: 'mono', text: m.conversation_id || '' }),
       ' · ', el('span', { text: formatTime(m.received_at, true) }))));
@@ -74,16 +74,16 @@ export function renderItem(item) {
   var left = el('div', {},
     el('div', { class: 'section-label', text: '买家原话（电话、证件号、地址已脱敏）' }),
     buyerSaid(m),
-    marked ? el('div', { class: 'section-label', text: '实体标注 entities' }) : null,
+    marked ? el('div', { class: 'section-label', text: '实体标注' }) : null,
     marked,
-    el('div', { class: 'section-label', text: '分词 jieba tokens' }),
+    el('div', { class: 'section-label', text: '分词（jieba）' }),
     tokenChips(m),
-    el('div', { class: 'section-label', text: '意图排序 intent ranking (top 5)' }),
+    el('div', { class: 'section-label', text: '意图排序（前 5 名）' }),
     rankingBars(m));
   var right = el('div', {},
-    el('div', { class: 'section-label', text: '助手建议 suggestion' }),
+    el('div', { class: 'section-label', text: '助手建议' }),
     suggestionBlock(item),
-    el('div', { class: 'section-label', text: '实际发送 sent' }),
+    el('div', { class: 'section-label', text: '实际发送' }),
     sentBlock(item));
   node.appendChild(el('div', { class: 'item-body' }, left, right));
   append(node, reviewBlock(item));
@@ -91,7 +91,7 @@ export function renderItem(item) {
   node.appendChild(el('div', { class: 'item-actions' },
     el('button', { type: 'button', class: 'btn btn-primary btn-small', testid: 'action-confirm',
       disabled: !!ui.busy, title: '确认助手识别的意图：' + (m.intent || ''),
-      onclick: function () { decide(item, { action: 'confirm' }, '已确认'); } }, '确认 ', el('span', { class: 'small', text: m.intent || '' })),
+      onclick: function () { decide(item, { action: 'confirm' }, '已确认'); } }, '确认 ', el('span', { class: 'small', text: m.intent ? intentLabel(m.intent) : '' })),
     el('button', { type: 'button', class: 'btn btn-small', testid: 'action-relabel', disabled: !!ui.busy,
       'aria-expanded': ui.mode === 'relabel' ? 'true' : 'false',
       onclick: function () { toggleRelabel(item); } }, '改标'),

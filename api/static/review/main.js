@@ -16,7 +16,7 @@
    a review are never shown: span texts come from the masked message view. */
 import {
   $, append, clearToken, el, fillShops, getToken, labelledOptions, mountChrome, onLogin, rememberShop,
-  savedShop, showError, showLogin as showLoginBox, showSignedIn, userLabel
+  permissionText, savedShop, showError, showLogin as showLoginBox, showSignedIn, userLabel
 } from '/static/common.js';
 import { state, api, intentOptions, REASONS } from './state.js';
 import { loadQueue } from './queue.js';
@@ -39,7 +39,7 @@ export function forbidden(detail) {
   stopPolling();
   var who = state.me ? userLabel(state.me) : '当前用户';
   $('permission-detail').textContent = '审核页仅限主管和管理员使用，' + who + '无权访问。'
-    + (detail ? '（' + detail + '）' : '');
+    + (detail ? '（' + permissionText(detail) + '）' : '');
   $('permission-error').hidden = false;
   $('review-grid').hidden = true;
 }
@@ -53,7 +53,7 @@ function start() {
     showSignedIn(userLabel(me), ['workspace', 'nav-tools', 'review-grid']);
     fillShops(me.visible_shops);
     if (!me.visible_shops || !me.visible_shops.length) {
-      showError('queue-error', '没有可见的店铺 (no visible shops)');
+      showError('queue-error', '没有可见的店铺');
     } else {
       selectShop(savedShop(me.visible_shops));
     }
@@ -76,7 +76,7 @@ function selectShop(shop) {
 
 function initFilters() {
   var reason = $('filter-reason');
-  reason.appendChild(el('option', { value: '', text: '全部原因 all' }));
+  reason.appendChild(el('option', { value: '', text: '全部原因' }));
   append(reason, labelledOptions(REASONS));
   intentOptions($('filter-intent'), '', true);
   var read = function () {

@@ -40,7 +40,7 @@ function entityMark(type, value, start, end) {
   return el('mark', { class: 'entity', testid: 'entity-mark', 'data-entity': type,
     'data-start': start, 'data-end': end, title: type + ' [' + start + ', ' + end + ')' },
   el('span', { testid: 'entity-value', text: value }),
-  el('span', { class: 'entity-label', testid: 'entity-label', text: type }));
+  el('span', { class: 'entity-label', testid: 'entity-label', text: ENTITY_LABEL[type] || type }));
 }
 
 /* 买家原话: the message text itself, whole and unchanged (the API masked phones, ids and
@@ -110,7 +110,7 @@ export function tokenChips(message) {
   var entities = knownEntities(message.entities);
   var tokens = message.tokens || [];
   var box = el('div', { class: 'tokens', testid: 'tokens' });
-  if (!tokens.length) box.appendChild(el('span', { class: 'muted small', text: '（无分词 no tokens）' }));
+  if (!tokens.length) box.appendChild(el('span', { class: 'muted small', text: '（无分词）' }));
   tokens.forEach(function (t, index) {
     var inEntity = entities.some(function (e) { return t.start < e.end && e.start < t.end; });
     box.appendChild(el('span', { class: 'token' + (inEntity ? ' in-entity' : ''), testid: 'token',
@@ -125,7 +125,7 @@ export function rankingBars(message) {
   var ranking = (message.ranking || []).slice().sort(function (a, b) {
     return (b.confidence || 0) - (a.confidence || 0);
   }).slice(0, 5);
-  if (!ranking.length) box.appendChild(el('span', { class: 'muted small', text: '（无排序 no ranking）' }));
+  if (!ranking.length) box.appendChild(el('span', { class: 'muted small', text: '（无排序）' }));
   ranking.forEach(function (r, index) {
     var width = Math.max(0, Math.min(100, Math.round((Number(r.confidence) || 0) * 1000) / 10));
     box.appendChild(el('div', { class: 'rank-row' + (index === 0 ? ' top' : ''), testid: 'ranking-row',

@@ -80,7 +80,7 @@ export function retrain() {
   }).catch(function (error) {
     if (error.status === 401 || error.status === 403) return;
     if (error.status === 409) {
-      showError('retrain-error', '已有模型在训练中 (already running)：' + error.message);
+      showError('retrain-error', '已有模型在训练中：' + error.message);
       loadModels(true);
     } else {
       showError('retrain-error', '无法开始训练：' + error.message);
@@ -122,7 +122,7 @@ function renderModels() {
   $('serving-model').textContent = models.serving || '—';
   var button = $('retrain-button');
   button.disabled = running(job) || !isAdmin();
-  button.title = isAdmin() ? '' : '仅管理员可重新训练 (admins only)';
+  button.title = isAdmin() ? '' : '仅管理员可重新训练';
 
   var box = $('retrain-job');
   clear(box);
@@ -131,7 +131,7 @@ function renderModels() {
       'data-job-id': job.id },
     el('strong', { text: '版本 #' + job.id + ' ' }),
     el('span', { class: 'badge ' + (MODEL_BADGE[job.status] || ''), testid: 'retrain-state',
-      text: (MODEL_STATUS[job.status] || job.status) + ' ' + job.status }), ' ',
+      title: job.status, text: MODEL_STATUS[job.status] || job.status }), ' ',
     running(job) ? el('span', { class: 'spinner', 'aria-label': '进行中' }) : null, ' ',
     el('span', { testid: 'retrain-progress', text: job.progress || '' }),
     typeof job.examples_added === 'number'
@@ -140,7 +140,7 @@ function renderModels() {
     if (job.report) box.appendChild(reportView(job.report));
     if (job.status === 'ready' && !isAdmin()) {
       box.appendChild(el('div', { class: 'small muted', testid: 'admin-only-note',
-        text: '启用或放弃候选模型需管理员 (admins only)' }));
+        text: '启用或放弃候选模型需管理员操作' }));
     } else if (job.status === 'ready') {
       box.appendChild(el('div', { class: 'item-actions' },
         el('button', { type: 'button', class: 'btn btn-primary', testid: 'activate-button',
@@ -155,9 +155,9 @@ function renderModels() {
   var list = $('model-versions');
   clear(list);
   if (versions.length) {
-    list.appendChild(el('div', { class: 'section-label', text: '最近版本 versions' }));
+    list.appendChild(el('div', { class: 'section-label', text: '最近版本' }));
     list.appendChild(el('table', { class: 'table report-table' },
-      el('thead', {}, el('tr', {}, ['#', '状态', 'macro-F1', '发起', '时间'].map(function (h) { return el('th', { text: h }); }))),
+      el('thead', {}, el('tr', {}, ['#', '状态', '宏平均 F1', '发起人', '时间'].map(function (h) { return el('th', { text: h }); }))),
       el('tbody', {}, versions.map(function (v) {
         return el('tr', { testid: 'model-version', 'data-status': v.status, 'data-job-id': v.id },
           el('td', { text: String(v.id) }),

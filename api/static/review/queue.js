@@ -1,6 +1,6 @@
 /* Supervisor review page: the queue (filters in the query, reason chips) and the
    decisions on its items (confirm, relabel, dismiss). */
-import { $, clear, el, enc, showError } from '/static/common.js';
+import { $, clear, el, enc, intentLabel, showError } from '/static/common.js';
 import { state, api, shopPath, flash, REASONS } from './state.js';
 import { renderItem } from './item.js';
 import { loadExport } from './export.js';
@@ -57,7 +57,7 @@ function renderChips() {
         $('filter-reason').value = state.filters.reason;
         loadQueue();
       }
-    }, el('span', { text: r[1] + ' ' + r[0] }),
+    }, el('span', { title: r[0], text: r[1] }),
     el('span', { class: 'count', testid: 'reason-count', text: String(state.counts[r[0]] || 0) })));
   });
 }
@@ -68,7 +68,7 @@ function renderQueue() {
   $('queue-count').textContent = String(state.items.length);
   if (!state.items.length) {
     box.appendChild(el('div', { class: 'card empty', testid: 'queue-empty',
-      text: state.loaded ? '没有需要审核的消息 (nothing to review)' : '' }));
+      text: state.loaded ? '没有需要审核的消息' : '' }));
     return;
   }
   state.items.forEach(function (item) { box.appendChild(renderItem(item)); });
@@ -98,7 +98,7 @@ export function decide(item, body, done) {
     delete state.ui[id];
     var text = item.message.text || '';
     flash(done + '：' + (text.length > 16 ? text.slice(0, 16) + '…' : text)
-      + (review.intent ? ' → ' + review.intent : ''));
+      + (review.intent ? ' → ' + intentLabel(review.intent) : ''));
     if (state.filters.status === 'open') {
       state.items = state.items.filter(function (other) { return other.message.id !== id; });
       (item.reasons || []).forEach(function (r) { if (state.counts[r]) state.counts[r] -= 1; });

@@ -1,7 +1,7 @@
 /* Supervisor review page: the relabel form: the right intent, and entity spans
    (remove one, or add one from a start token to an end token). */
 import { el, labelledOptions, INTENTS } from '/static/common.js';
-import { state, intentOptions, ENTITIES } from './state.js';
+import { state, intentOptions, ENTITIES, ENTITY_LABEL } from './state.js';
 import { knownEntities, spanLabel } from './message.js';
 import { decide, replaceItem } from './queue.js';
 
@@ -28,25 +28,25 @@ export function toggleRelabel(item) {
 export function relabelForm(item, ui) {
   var m = item.message;
   var tokens = m.tokens || [];
-  var intent = el('select', { testid: 'relabel-intent', 'aria-label': '正确意图 intent',
+  var intent = el('select', { testid: 'relabel-intent', 'aria-label': '正确意图',
     onchange: function (event) { ui.intent = event.target.value; } });
   intentOptions(intent, ui.intent, false);
 
   var list = el('ul', { class: 'span-list', testid: 'edit-entities' });
-  if (!ui.entities.length) list.appendChild(el('li', { class: 'muted small', testid: 'edit-entities-empty', text: '（无实体 no entities）' }));
+  if (!ui.entities.length) list.appendChild(el('li', { class: 'muted small', testid: 'edit-entities-empty', text: '（无实体）' }));
   ui.entities.forEach(function (e, index) {
     list.appendChild(el('li', { testid: 'edit-entity', 'data-entity': e.entity, 'data-start': e.start, 'data-end': e.end },
-      el('span', { class: 'badge badge-orange', text: e.entity }),
+      el('span', { class: 'badge badge-orange', title: e.entity, text: ENTITY_LABEL[e.entity] || e.entity }),
       el('span', { testid: 'edit-entity-text', text: spanLabel(m, e) }),
       el('button', { type: 'button', class: 'btn btn-ghost btn-small btn-danger', testid: 'edit-entity-remove',
-        'aria-label': '删除实体 ' + e.entity, onclick: function () {
+        'aria-label': '删除实体 ' + (ENTITY_LABEL[e.entity] || e.entity), onclick: function () {
           ui.entities.splice(index, 1);
           ui.touched = true;
           replaceItem(m.id);
         } }, '✕ 删除')));
   });
 
-  var type = el('select', { testid: 'add-entity-type', 'aria-label': '实体类型 entity type',
+  var type = el('select', { testid: 'add-entity-type', 'aria-label': '实体类型',
     onchange: function (event) { ui.addType = event.target.value; } }, labelledOptions(ENTITIES));
   type.value = ui.addType;
   var tokenSelect = function (testid, key, label) {
@@ -78,11 +78,11 @@ export function relabelForm(item, ui) {
     decide(item, body, '已改标');
   } },
   el('div', { class: 'row' }, el('label', { text: '正确意图' }), intent),
-  el('div', { class: 'section-label', text: '实体 entities（偏移量对应原文 offsets in the original text）' }),
+  el('div', { class: 'section-label', text: '实体（偏移量对应原文位置）' }),
   list,
   el('div', { class: 'row' }, el('span', { class: 'small muted', text: '添加：' }), type,
-    el('span', { class: 'small muted', text: '从词' }), tokenSelect('add-entity-start', 'addStart', '起始词 start token'),
-    el('span', { class: 'small muted', text: '到词' }), tokenSelect('add-entity-end', 'addEnd', '结束词 end token'), add),
+    el('span', { class: 'small muted', text: '从词' }), tokenSelect('add-entity-start', 'addStart', '起始词'),
+    el('span', { class: 'small muted', text: '到词' }), tokenSelect('add-entity-end', 'addEnd', '结束词'), add),
   el('div', { class: 'row' },
     el('button', { type: 'submit', class: 'btn btn-primary btn-small', testid: 'relabel-submit', disabled: !!ui.busy }, '保存改标'),
     el('button', { type: 'button', class: 'btn btn-small', testid: 'relabel-cancel',

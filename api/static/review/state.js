@@ -41,7 +41,7 @@ export var state = {
 var client = createApi({
   onUnauthorized: function () { signOut('令牌无效或已过期，请重新登录 (401)'); },
   onForbidden: function (data) { forbidden(detailText(data, 403)); },
-  networkError: '网络错误，无法连接服务 (network error)'
+  networkError: '网络错误，无法连接服务'
 });
 export var request = client.request;
 export var api = client.api;
@@ -51,7 +51,7 @@ export function shopPath(rest) { return '/shops/' + enc(state.shop) + rest; }
 /* The intents as options of `select` (with "all" first when withAll). */
 export function intentOptions(select, selected, withAll) {
   clear(select);
-  if (withAll) select.appendChild(el('option', { value: '', text: '全部意图 all' }));
+  if (withAll) select.appendChild(el('option', { value: '', text: '全部意图' }));
   append(select, labelledOptions(INTENTS));
   select.value = selected || (withAll ? '' : INTENTS[0][0]);
 }

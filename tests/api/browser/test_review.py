@@ -121,7 +121,7 @@ def test_queue_relabel_and_export(page: Any, client: TestClient, tokens: Dict[st
     expect(mark).to_have_count(1)
     expect(mark).to_have_attribute("data-entity", "order_id")
     expect(mark.get_by_test_id("entity-value")).to_have_text(ORDER_NO)
-    expect(mark.get_by_test_id("entity-label")).to_have_text("order_id")
+    expect(mark.get_by_test_id("entity-label")).to_have_text("订单号")
     expect(order_row.locator('[data-testid="token"].in-entity')).to_have_text([ORDER_NO])
     weight_mark = row(page, weight["id"]).get_by_test_id("entity-mark")
     expect(weight_mark).to_have_attribute("data-entity", "weight")
