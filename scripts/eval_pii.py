@@ -64,8 +64,12 @@ def _covered(gold: Tuple[int, int], spans: Iterable[Tuple[int, int]]) -> float:
     return len(inside) / max(1, gold[1] - gold[0])
 
 
+def _tally() -> Dict[str, int]:
+    return {"predicted": 0, "pred_matched": 0, "gold": 0, "gold_matched": 0}
+
+
 def evaluate(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
-    counts = {k: {"predicted": 0, "pred_matched": 0, "gold": 0, "gold_matched": 0} for k in KINDS}
+    counts = {k: _tally() for k in KINDS}
     ordinary = ordinary_clean = gold_total = covered = covered_strict = 0
     errors: List[Dict[str, Any]] = []
     for row in rows:
@@ -78,7 +82,7 @@ def evaluate(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
             ordinary += 1
             ordinary_clean += not found
         for s, e, k in pred:
-            c = counts.setdefault(k, {"predicted": 0, "pred_matched": 0, "gold": 0, "gold_matched": 0})
+            c = counts.setdefault(k, _tally())
             c["predicted"] += 1
             if any(gk == k and _overlap((s, e), (gs, ge)) * 2 >= ge - gs for gs, ge, gk in gold):
                 c["pred_matched"] += 1
@@ -86,7 +90,7 @@ def evaluate(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
                 errors.append({"id": row.get("id"), "error": "extra " + k, "text": text,
                                "span": text[s:e]})
         for gs, ge, gk in gold:
-            c = counts.setdefault(gk, {"predicted": 0, "pred_matched": 0, "gold": 0, "gold_matched": 0})
+            c = counts.setdefault(gk, _tally())
             c["gold"] += 1
             if any(k == gk and _overlap((s, e), (gs, ge)) * 2 >= ge - gs for s, e, k in pred):
                 c["gold_matched"] += 1

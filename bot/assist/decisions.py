@@ -46,7 +46,7 @@ _DONE = {MessageState.answered: "answered", MessageState.handled: "marked handle
          MessageState.skipped: "skipped"}
 
 
-def _quiet(statement: Any) -> Any:
+def quiet(statement: Any) -> Any:
     """Core-style ORM update: the objects in the session are refreshed after commit."""
     return statement.execution_options(synchronize_session=False)
 
@@ -55,7 +55,7 @@ def lock_conversation(session: Session, conversation_id: int, read: bool) -> Non
     """The first write of every decision: the conversation's row lock (``read`` also
     clears the unread count, as answering does)."""
     values = {"unread": 0} if read else {"unread": Conversation.unread}
-    session.execute(_quiet(update(Conversation).where(Conversation.id == conversation_id)
+    session.execute(quiet(update(Conversation).where(Conversation.id == conversation_id)
                            .values(**values)))
 
 
@@ -110,7 +110,7 @@ def check_undecided(suggestion: Suggestion) -> None:
 def supersede(session: Session, message_ids: List[int], now: dt.datetime) -> None:
     """The messages are settled: their suggestions still pending are no longer waiting."""
     if message_ids:
-        session.execute(_quiet(update(Suggestion).where(
+        session.execute(quiet(update(Suggestion).where(
             Suggestion.message_id.in_(message_ids), Suggestion.status == SuggestionStatus.pending)
             .values(status=SuggestionStatus.superseded, decided_at=as_utc(now))))
 
@@ -123,14 +123,14 @@ def settle(session: Session, conversation_id: int, message_id: int, state: Messa
     Returns the ids of the messages settled."""
     values = {"state": state, "settled_by": user_name, "settled_at": as_utc(now),
               "settled_by_reply_id": reply_id, "settled_note": note}
-    target = session.execute(_quiet(update(BuyerMessage).where(
+    target = session.execute(quiet(update(BuyerMessage).where(
         BuyerMessage.id == message_id, BuyerMessage.conversation_id == conversation_id,
         BuyerMessage.state == MessageState.open).values(**values)))
     if target.rowcount != 1:
         raise message_conflict(session, message_id, conversation_id)
     settled = [message_id]
     if reply_id is not None:
-        session.execute(_quiet(update(BuyerMessage).where(
+        session.execute(quiet(update(BuyerMessage).where(
             BuyerMessage.conversation_id == conversation_id, BuyerMessage.id < message_id,
             BuyerMessage.state == MessageState.open).values(**values)))
         settled = list(session.execute(select(BuyerMessage.id).where(

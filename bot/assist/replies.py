@@ -26,6 +26,7 @@ from bot.assist.decisions import (
     lock_conversation,
     message_conflict,
     needs_confirm,
+    quiet,
     recent_duplicate,
     settle,
     suggestion_conflict,
@@ -102,11 +103,10 @@ def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
 
     def work() -> Tuple[int, List[int]]:
         lock_conversation(session, conversation_id, read=True)
-        decided = session.execute(update(Suggestion).where(
+        decided = session.execute(quiet(update(Suggestion).where(
             Suggestion.id == suggestion_id, Suggestion.status == SuggestionStatus.pending)
             .values(status=SuggestionStatus.edited if edited else SuggestionStatus.approved,
-                    decided_by=user.name, decided_at=as_utc(now))
-            .execution_options(synchronize_session=False))
+                    decided_by=user.name, decided_at=as_utc(now))))
         if decided.rowcount != 1:
             raise suggestion_conflict(session, suggestion_id)
         reply = Reply(conversation_id=conversation_id, message_id=message_id,
@@ -138,12 +138,11 @@ def reject(session: Session, user: User, shop_id: str, suggestion_id: int,
         lock_conversation(session, conversation_id, read=False)
         still_open = exists().where(BuyerMessage.id == message_id,
                                     BuyerMessage.state == MessageState.open)
-        decided = session.execute(update(Suggestion).where(
+        decided = session.execute(quiet(update(Suggestion).where(
             Suggestion.id == suggestion_id, Suggestion.status == SuggestionStatus.pending,
             still_open).values(status=SuggestionStatus.rejected, decided_by=user.name,
                                decided_at=as_utc(now), correct_intent=correct_intent,
-                               reject_reason=reason)
-            .execution_options(synchronize_session=False))
+                               reject_reason=reason)))
         if decided.rowcount != 1:
             raise suggestion_conflict(session, suggestion_id)
 

@@ -26,15 +26,22 @@ def open_console(page: Any, tokens: Dict[str, str]) -> None:
     page.evaluate("window.__notReloaded = true")
 
 
-def test_a_message_after_a_redis_restart_shows_up_without_reload(
-        page: Any, client: TestClient, agent: Dict[str, str], tokens: Dict[str, str],
-        redis: Process) -> None:
+def console_with_one_message(page: Any, client: TestClient, agent: Dict[str, str],
+                             tokens: Dict[str, str]) -> str:
+    """The console open on a new conversation whose first message arrived live."""
     open_console(page, tokens)
     conversation = new_id()
     assert send(client, agent, conversation, "在吗").status_code == 201
     expect(item(page, conversation)).to_be_visible()
     item(page, conversation).click()
     expect(page.get_by_test_id("chat-buyer")).to_have_count(1)
+    return conversation
+
+
+def test_a_message_after_a_redis_restart_shows_up_without_reload(
+        page: Any, client: TestClient, agent: Dict[str, str], tokens: Dict[str, str],
+        redis: Process) -> None:
+    conversation = console_with_one_message(page, client, agent, tokens)
 
     redis.stop()
     try:
@@ -68,12 +75,7 @@ def test_a_dropped_stream_says_so_reconnects_and_replays_what_it_missed(
     page.add_init_script(KEEP_SOURCES)  # lets the test drop the stream, as a network error would
     page.on("request", lambda request: streams.append(request.url)
             if "/events?" in request.url else None)
-    open_console(page, tokens)
-    conversation = new_id()
-    assert send(client, agent, conversation, "在吗").status_code == 201
-    expect(item(page, conversation)).to_be_visible()
-    item(page, conversation).click()
-    expect(page.get_by_test_id("chat-buyer")).to_have_count(1)
+    conversation = console_with_one_message(page, client, agent, tokens)
 
     page.route("**/events/ticket", lambda route: route.abort())  # no new ticket for now
     page.evaluate(DROP_STREAM)
