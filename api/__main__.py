@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from typing import List, Optional
 from urllib.parse import urlparse
@@ -168,6 +169,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "run":
         ensure_demo_shops(settings)
     actions = start_action_server(settings) if args.command == "run" else None
+    # uvicorn re-raises the SIGTERM it caught once it has shut down: exit through
+    # ``finally`` then, so the action server started here stops too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         if args.command == "run":
             print("demo users (tokens are new at every start):")
