@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestBargain(SuggestAction):
-    NAME = "action_suggest_bargain"
-    INTENT = "bargain"
+    def name(self) -> str:
+        return "action_suggest_bargain"

@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestChangeOrder(SuggestAction):
-    NAME = "action_suggest_change_order"
-    INTENT = "change_order"
+    def name(self) -> str:
+        return "action_suggest_change_order"

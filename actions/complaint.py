@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestComplaint(SuggestAction):
-    NAME = "action_suggest_complaint"
-    INTENT = "complaint"
+    def name(self) -> str:
+        return "action_suggest_complaint"

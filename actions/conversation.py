@@ -7,4 +7,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestConversation(SuggestAction):
-    NAME = "action_suggest_conversation"
+    def name(self) -> str:
+        return "action_suggest_conversation"

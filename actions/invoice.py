@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestInvoice(SuggestAction):
-    NAME = "action_suggest_invoice"
-    INTENT = "invoice"
+    def name(self) -> str:
+        return "action_suggest_invoice"

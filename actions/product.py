@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestProduct(SuggestAction):
-    NAME = "action_suggest_product"
-    INTENT = "product_query"
+    def name(self) -> str:
+        return "action_suggest_product"

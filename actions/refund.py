@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestRefund(SuggestAction):
-    NAME = "action_suggest_refund"
-    INTENT = "refund"
+    def name(self) -> str:
+        return "action_suggest_refund"

@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestShipping(SuggestAction):
-    NAME = "action_suggest_shipping"
-    INTENT = "shipping_query"
+    def name(self) -> str:
+        return "action_suggest_shipping"

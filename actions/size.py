@@ -6,5 +6,5 @@ from actions.base import SuggestAction
 
 
 class ActionSuggestSize(SuggestAction):
-    NAME = "action_suggest_size"
-    INTENT = "size_query"
+    def name(self) -> str:
+        return "action_suggest_size"

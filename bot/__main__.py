@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot parse [MESSAGE]``.
+"""Command line: ``python -m bot parse [MESSAGE]`` (and chat, demo-data, retrain, routes).
 
 With a message argument, prints one JSON object. Without, reads one message per
 line from standard input and prints exactly one JSON object per input line, in
@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO, Dict, Optional, TextIO
+
+RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "rules" / "suggest.yml"
 
 
 def _emit(obj: Dict[str, Any], out: TextIO) -> None:
@@ -92,6 +94,17 @@ def retrain(job: Optional[int], data_dir: Optional[Path], candidates_dir: Option
     return 0
 
 
+def routes(write: bool) -> int:
+    from bot.dialogue.routes import rules_yaml
+
+    if write:
+        RULES_FILE.write_text(rules_yaml(), encoding="utf-8")
+        print(f"wrote {RULES_FILE.relative_to(RULES_FILE.parents[2])}")
+    else:
+        sys.stdout.write(rules_yaml())
+    return 0
+
+
 def main(argv: Optional[list] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -110,7 +123,12 @@ def main(argv: Optional[list] = None) -> int:
     r.add_argument("--job", type=int, help="the model-version row to report to (default: a new one)")
     r.add_argument("--data-dir", type=Path, help="NLU data directory (default data/nlu)")
     r.add_argument("--candidates-dir", type=Path, help="where candidates go (default models/candidates)")
+    w = sub.add_parser("routes", help="print data/rules/suggest.yml as bot/dialogue/routes.py "
+                       "declares it (--write: write it)")
+    w.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
+    if args.command == "routes":
+        return routes(args.write)
     if args.command == "retrain":
         return retrain(args.job, args.data_dir, args.candidates_dir)
     if args.command == "demo-data":

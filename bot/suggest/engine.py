@@ -16,10 +16,10 @@ from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
 
+from bot.dialogue.routes import route
 from bot.phrases import Rendered, for_situation, render, shop_library
 from bot.policy import shop_policy
 from bot.suggest.context import Situation, Turn, find_turn_order
-from bot.suggest.rules import RULES
 
 MAX_SUGGESTIONS = 3
 
@@ -59,8 +59,7 @@ def suggest(session: Session, turn: Turn) -> SuggestionSet:
     policy = shop_policy(turn.shop_id)
     library = shop_library(turn.shop_id)
     lookup = find_turn_order(session, turn)
-    rule = RULES.get(turn.intent, RULES["nlu_fallback"])
-    situations = rule(session, policy, turn, lookup)
+    situations = route(turn.intent).rule(session, policy, turn, lookup)
     suggestions: List[Suggestion] = []
     for situation in sorted(situations, key=lambda s: -s.score):
         phrases = (for_situation(library, situation.name, turn.intent)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Dict, List, Optional, Union
+from typing import Callable, List, Optional, Union
 
 from sqlalchemy.orm import Session
 
@@ -262,25 +262,16 @@ def product(session: Session, policy: ShopPolicy, turn: Turn,
     return [Situation("product_ask_which")]
 
 
-def _simple(name: str) -> Rule:
+def simple(name: str) -> Rule:
+    """A rule that always answers with one situation (the conversational intents)."""
     return lambda session, policy, turn, lookup: [Situation(name)]
 
 
-RULES: Dict[str, Rule] = {
-    "shipping_query": shipping,
-    "refund": refund,
-    "size_query": size,
-    "bargain": bargain,
-    "complaint": complaint,
-    "change_order": change_order,
-    "greet": lambda s, p, t, lk: [Situation("greet_open", {"shop_name": p.name},
-                                            ["policy.name"])],
-    "goodbye": _simple("goodbye"),
-    "affirm": _simple("affirm_ack"),
-    "deny": _simple("deny_ack"),
-    "human_handoff": _simple("handoff"),
-    "invoice": lambda s, p, t, lk: [Situation("invoice_yes"),
-                                    Situation("invoice_ask_details", score=0.9)],
-    "product_query": lambda s, p, t, lk: product(s, p, t, lk),
-    "nlu_fallback": _simple("fallback"),
-}
+def greet(session: Session, policy: ShopPolicy, turn: Turn,
+          lookup: OrderLookup) -> List[Situation]:
+    return [Situation("greet_open", {"shop_name": policy.name}, ["policy.name"])]
+
+
+def invoice(session: Session, policy: ShopPolicy, turn: Turn,
+            lookup: OrderLookup) -> List[Situation]:
+    return [Situation("invoice_yes"), Situation("invoice_ask_details", score=0.9)]

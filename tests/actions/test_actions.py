@@ -42,8 +42,8 @@ def test_every_action_is_declared_in_the_domain(domain: Dict[str, Any]) -> None:
 def test_shipping_for_a_paid_order(domain: Dict[str, Any]) -> None:
     order_id = order_of("wuhan-paid_not_shipped")
     events, messages = run(ActionSuggestShipping(), tracker(), domain)
-    assert events == [SlotSet("order_id", order_id), SlotSet("shop_id", "wuhan"),
-                      SlotSet("buyer_id", "wuhan-paid_not_shipped")]
+    assert events == [SlotSet("order_id", order_id), SlotSet("topic", "shipping_query"),
+                      SlotSet("shop_id", "wuhan"), SlotSet("buyer_id", "wuhan-paid_not_shipped")]
     body = payload(messages)
     assert body["situations"] == ["paid_not_shipped"]
     assert body["order_id"] == order_id and body["escalate"] is False
@@ -60,7 +60,7 @@ def test_shipping_without_buyer_or_order_asks_for_the_order_number(
         domain: Dict[str, Any]) -> None:
     t = tracker(metadata={"buyer_id": None})
     events, messages = run(ActionSuggestShipping(), t, domain)
-    assert events == [SlotSet("shop_id", "wuhan")]
+    assert events == [SlotSet("topic", "shipping_query"), SlotSet("shop_id", "wuhan")]
     body = payload(messages)
     assert body["situations"] == ["ask_order_id", "ship_promise"]
     assert body["suggestions"][0]["phrase_id"].startswith("ship.ask_order_id")
@@ -71,7 +71,7 @@ def test_unknown_order_number_gets_a_polite_check(domain: Dict[str, Any]) -> Non
                 entities=[{"entity": "order_id", "value": "111122223333444455", "start": 0,
                            "end": 18}])
     events, messages = run(ActionSuggestShipping(), t, domain)
-    assert events == [SlotSet("shop_id", "wuhan")]
+    assert events == [SlotSet("topic", "shipping_query"), SlotSet("shop_id", "wuhan")]
     body = payload(messages)
     assert body["situations"] == ["unknown_order"]
     assert body["suggestions"][0]["slots"] == {"order_id": "111122223333444455"}
@@ -80,7 +80,8 @@ def test_unknown_order_number_gets_a_polite_check(domain: Dict[str, Any]) -> Non
 def test_remembered_order_number_is_reused_without_setting_it_again(
         domain: Dict[str, Any]) -> None:
     order_id = order_of("wuhan-shipped_in_transit")
-    t = tracker(metadata={"buyer_id": None}, slots={"order_id": order_id, "shop_id": "wuhan"})
+    t = tracker(intent="refund", metadata={"buyer_id": None},
+                slots={"order_id": order_id, "shop_id": "wuhan", "topic": "refund"})
     events, messages = run(ActionSuggestRefund(), t, domain)
     assert events == []
     assert payload(messages)["situations"] == ["refund_shipped", "refund_quality"]
@@ -181,7 +182,7 @@ def test_unknown_shop_is_a_clear_error_not_a_crash(domain: Dict[str, Any]) -> No
 
 
 def test_a_bare_order_number_answers_the_previous_question(domain: Dict[str, Any]) -> None:
-    from actions.base import bare_order_reply
+    from bot.dialogue.state import bare_order_reply
 
     assert bare_order_reply("订单号是2398475610293847561", [
         {"entity": "order_id", "value": "2398475610293847561"}])
@@ -190,14 +191,11 @@ def test_a_bare_order_number_answers_the_previous_question(domain: Dict[str, Any
     order_id = order_of("wuhan-paid_not_shipped")
     t = tracker(intent="change_order", text=f"订单号{order_id}",
                 entities=[{"entity": "order_id", "value": order_id}],
-                metadata={"buyer_id": None})
-    t.events = [{"event": "user", "text": "什么时候发货",
-                 "parse_data": {"intent": {"name": "shipping_query"}}},
-                {"event": "user", "text": f"订单号{order_id}",
-                 "parse_data": {"intent": {"name": "change_order"}}}]
-    events, messages = run(ActionSuggestConversation(), t, domain)
+                metadata={"buyer_id": None}, slots={"topic": "shipping_query"})
+    events, messages = run(ActionSuggestChangeOrder(), t, domain)
     assert payload(messages)["situations"] == ["paid_not_shipped"]
     assert SlotSet("order_id", order_id) in events
+    assert SlotSet("topic", "change_order") not in events  # still the shipping question
 
 
 @pytest.mark.parametrize(

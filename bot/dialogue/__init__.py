@@ -1,0 +1,1 @@
+"""One turn of a conversation: routes, the conversation state, the turn itself."""
