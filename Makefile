@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run chat parse demo-data system-packages test test-fast retrain eval pii-eval compare bench bench-service lint clean
+.PHONY: help setup train run redis chat parse demo-data system-packages test test-fast retrain eval pii-eval compare bench bench-service lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,8 +44,11 @@ train: $(MODEL) ## Train the assistant (NLU + dialogue rules) into models/ when 
 SHOP  ?= wuhan
 BUYER ?= wuhan-paid_not_shipped
 
-run: $(MODEL) node_modules/.installed ## Set up what is missing, train, start action server + API (demo shops, SQLite) and print the URL
+run: $(MODEL) node_modules/.installed system-packages ## Set up what is missing, train, start a local Redis (unless REDIS_URL) + the API (demo shops, SQLite), print the URLs
 	$(PY) -m api run
+
+redis: $(VENV)/.installed ## A Redis on localhost:6379 for plain Rasa's endpoints.yml (if none runs)
+	$(PY) -m api redis
 
 chat: $(MODEL) ## Chat in the terminal as a demo buyer (SHOP=, BUYER=) and see suggestions
 	$(PY) -m bot chat --shop $(SHOP) --buyer $(BUYER)

@@ -1,8 +1,9 @@
 """`python -m api run`: everything on embedded defaults (the README's run command).
 
-  run        start the action server, create demo users (local only), serve the API;
+  run        a local Redis unless REDIS_URL is set, demo users (local only), the API;
              an empty order store (a new DATABASE_URL database too) gets the demo shops
-  serve      serve the API only (the action server runs elsewhere)
+  serve      serve the API only, with the stores the settings name
+  redis      make sure a Redis answers on localhost:6379 (for plain Rasa's endpoints.yml)
   users add NAME --role agent|supervisor|admin --shop SHOP...   prints the new token
   users token NAME                                              prints a fresh token
 """
@@ -15,10 +16,9 @@ import os
 import signal
 import sys
 from typing import List, Optional
-from urllib.parse import urlparse
 
 from api.settings import Settings, get_settings
-from bot.processes import Process, action_process, http_ok
+from bot.processes import ROOT, Process, local_redis
 
 DEMO_USERS = (("admin", "admin", []), ("agent-wuhan", "agent", ["wuhan"]),
               ("agent-shanghai", "agent", ["shanghai"]),
@@ -100,18 +100,15 @@ def demo_tokens(settings: Settings) -> List[tuple]:
     return out
 
 
-def start_action_server(settings: Settings) -> Optional[Process]:
-    """The action server on ACTION_SERVER_URL's port, unless one already answers there."""
-    health = settings.action_server_url.rsplit("/webhook", 1)[0] + "/health"
-    if http_ok(health):
-        print(f"action server: already running at {health}")
+def start_redis(settings: Settings) -> Optional[Process]:
+    """``run`` without REDIS_URL: the local Redis (started if none answers on 6379)."""
+    if settings.redis_url:
         return None
-    port = urlparse(settings.action_server_url).port or 5055
-    try:
-        process = action_process(port).start(timeout=120)
-    except (RuntimeError, TimeoutError) as e:
-        raise SystemExit(f"the action server did not start: {e}") from None
-    print(f"action server: started on port {port}")
+    url, process, line = local_redis(log=ROOT / "var" / "redis.log")
+    print(line)
+    if url:
+        settings.redis_url = url
+        os.environ["REDIS_URL"] = url  # worker processes read their settings again
     return process
 
 
@@ -120,9 +117,9 @@ def serve(settings: Settings) -> None:
 
     from api.main import create_app
 
-    state = (f"Redis at {settings.redis_url}" if settings.redis_url
-             else "in-memory (REDIS_URL not set: state is lost on restart)")
-    print(f"conversation state: {state}")
+    live = (f"through Redis at {settings.redis_url}" if settings.redis_url
+            else "this process only (no Redis)")
+    print(f"live updates: {live}")
     from sqlalchemy.engine import make_url
 
     store = (make_url(settings.database_url).render_as_string(hide_password=True)
@@ -152,8 +149,9 @@ SHUTDOWN_GRACE_SECONDS = 3
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="action server + demo users + API (local)")
+    sub.add_parser("run", help="local Redis + demo users + API (local)")
     sub.add_parser("serve", help="the API only")
+    sub.add_parser("redis", help="a Redis on localhost:6379, in the foreground (Ctrl-C stops it)")
     users = sub.add_parser("users", help="manage users").add_subparsers(dest="action", required=True)
     add = users.add_parser("add")
     add.add_argument("name")
@@ -162,15 +160,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     users.add_parser("token").add_argument("name")
     args = parser.parse_args(argv)
     settings = get_settings()
+    if args.command == "redis":
+        return _redis()
     configure_logging(settings.log_level)
     _use_database(settings)
     if args.command == "users":
         return _users(args)
     if args.command == "run":
         ensure_demo_shops(settings)
-    actions = start_action_server(settings) if args.command == "run" else None
+    redis = start_redis(settings) if args.command == "run" else None
     # uvicorn re-raises the SIGTERM it caught once it has shut down: exit through
-    # ``finally`` then, so the action server started here stops too
+    # ``finally`` then, so the Redis started here stops too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         if args.command == "run":
@@ -179,8 +179,21 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print(f"  {name:17} {role:10} {shops:10} {token}")
         serve(settings)
     finally:
-        if actions is not None:
-            actions.stop()
+        if redis is not None:
+            redis.stop()
+    return 0
+
+
+def _redis() -> int:
+    url, process, line = local_redis()
+    print(line, flush=True)
+    if process is None:
+        return 0 if url else 2
+    try:
+        assert process.proc is not None
+        process.proc.wait()
+    except KeyboardInterrupt:
+        process.stop()
     return 0
 
 

@@ -1,15 +1,15 @@
 """Everything a route depends on, in one place; tests replace these with
 ``app.dependency_overrides`` (the clock, most often).
 
-The dependencies are ``async`` although some query the database: FastAPI would
-otherwise hand each one to a worker thread, and those hops cost more than the
-sub-millisecond queries they wrap.
+One concurrency model: whatever touches the database or Redis is a plain ``def``
+(FastAPI runs it on a worker thread), so the event loop never waits on them; only
+dependencies that touch neither are ``async``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import AsyncIterator, Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from fastapi import Depends, Header, HTTPException, Path, Query, Request
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from bot.store.service_models import Role, User
 Clock = Callable[[], dt.datetime]
 
 
-async def get_db() -> AsyncIterator[Session]:
+def get_db() -> Iterator[Session]:
     session = sessions()()
     try:
         yield session
@@ -65,7 +65,7 @@ def _unauthorized(reason: str) -> HTTPException:
     return HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def current_user(session: SessionDep,
+def current_user(session: SessionDep,
                        authorization: Annotated[Optional[str], Header()] = None) -> User:
     user = authenticate(session, _bearer(authorization))
     if user is None:
@@ -79,7 +79,7 @@ ShopId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+
 ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
-async def shop_access(shop_id: ShopId, user: CurrentUser, session: SessionDep) -> str:
+def shop_access(shop_id: ShopId, user: CurrentUser, session: SessionDep) -> str:
     """The shop in the path, if it exists (404) and the user works for it (403)."""
     if session.get(Shop, shop_id) is None:
         raise HTTPException(404, f"unknown shop {shop_id!r}")
@@ -88,7 +88,7 @@ async def shop_access(shop_id: ShopId, user: CurrentUser, session: SessionDep) -
     return shop_id
 
 
-async def stream_access(shop_id: ShopId, session: SessionDep, clock: ClockDep,
+def stream_access(shop_id: ShopId, session: SessionDep, clock: ClockDep,
                         ticket: Annotated[Optional[str], Query(
                             max_length=100, description="from POST .../events/ticket (single use)")
                         ] = None,
@@ -103,7 +103,7 @@ async def stream_access(shop_id: ShopId, session: SessionDep, clock: ClockDep,
         if user is None:
             raise _unauthorized("a stream needs ?ticket= (POST .../events/ticket) or the "
                                 "Authorization header")
-    return await shop_access(shop_id, user, session)
+    return shop_access(shop_id, user, session)
 
 
 async def supervisor_access(shop_id: Annotated[str, Depends(shop_access)], user: CurrentUser) -> str:

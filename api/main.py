@@ -1,4 +1,5 @@
-"""The agent-assist service: assembles settings, Rasa, the stores and the routes."""
+"""The agent-assist service: assembles settings, the assistant (Rasa NLU and the custom
+actions, in process), the live updates and the routes."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import gc
 import logging
 import os
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Optional
+from typing import Any, AsyncIterator, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
+from api.deps import get_assistant
 from api.http_guards import BodyLimit, NoTokenInUrl, SecurityHeaders
 from api.log_redaction import install_secret_redaction
 from api.routes import (
@@ -30,8 +32,7 @@ from api.routes import (
     users,
 )
 from api.settings import Settings, get_settings
-from bot.assist import rasa_speedups
-from bot.assist.assistant import Assistant, RasaSettings
+from bot.assist.assistant import Assistant
 from bot.assist.errors import ServiceError
 from bot.assist.live import Broadcaster
 from bot.assist.retrain import active_model
@@ -42,28 +43,23 @@ logger = logging.getLogger("api")
 API_PREFIX = "/api"
 
 
-def rasa_settings(settings: Settings) -> RasaSettings:
-    return RasaSettings(model_path=settings.model_path,
-                        action_server_url=settings.action_server_url,
-                        endpoints_file=settings.endpoints_file, redis_url=settings.redis_url,
-                        tracker_ttl_seconds=settings.tracker_ttl_seconds,
-                        tracker_max_events=settings.tracker_max_events,
-                        action_timeout_seconds=settings.action_timeout_seconds)
-
-
 async def watch_active_model(assistant: Assistant, settings: Settings) -> None:
     """Follow the model a supervisor activated (in any process), without dropping turns."""
     while True:
         await asyncio.sleep(settings.model_poll_seconds)
         try:
-            with runtime.sessions()() as session:
-                wanted = active_model(session, settings.model_path)
+            wanted = await asyncio.to_thread(_wanted_model, settings)
             if wanted != assistant.model_path:
                 await assistant.swap(wanted)
         except asyncio.CancelledError:
             raise
         except Exception as e:  # a bad candidate file must not stop the service
             logger.error("could not switch models: %s", e)
+
+
+def _wanted_model(settings: Settings) -> Any:
+    with runtime.sessions()() as session:
+        return active_model(session, settings.model_path)
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -78,24 +74,25 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         if settings.database_url:
             os.environ["DATABASE_URL"] = settings.database_url
         runtime.reset()
-        factory = runtime.sessions()  # migrate (and, on the embedded default, load the demo shops)
-        with factory() as session:
-            model = active_model(session, settings.model_path)
-        app.state.assistant = await Assistant.load(rasa_settings(settings), model)
-        watcher = asyncio.get_running_loop().create_task(
-            watch_active_model(app.state.assistant, settings))
+        # migrate (and, on the embedded default, load the demo shops), then find the model
+        model = await asyncio.to_thread(_wanted_model, settings)
+        watcher = None
+        if get_assistant not in app.dependency_overrides:  # tests may bring their own
+            app.state.assistant = await Assistant.load(model)
+            watcher = asyncio.get_running_loop().create_task(
+                watch_active_model(app.state.assistant, settings))
         await app.state.broadcaster.start()
+        if settings.redis_url and not await app.state.broadcaster.wait_subscribed(3.0):
+            logger.warning("live updates: Redis at %s does not answer yet; this process's "
+                           "agents only until it does", settings.redis_url)
         # Rasa and TensorFlow leave millions of long-lived objects: keep the garbage
         # collector's full passes from walking them again on every request burst.
         gc.collect()
         gc.freeze()
-        stores = app.state.assistant.describe_stores()
-        logger.warning("conversation state: %s and %s in %s", stores["tracker_store"],
-                       stores["lock_store"], stores["location"])
         yield
-        watcher.cancel()
+        if watcher is not None:
+            watcher.cancel()
         await app.state.broadcaster.stop()
-        await rasa_speedups.close_sessions()
         app.state.assistant = None
 
     app = FastAPI(title="Shop reply assistant", version="0.4.0", lifespan=lifespan,

@@ -17,13 +17,8 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1                        # API processes (WORKERS); live updates need REDIS_URL if > 1
     database_url: Optional[str] = None      # default: SQLite in var/ with the demo shops
-    redis_url: Optional[str] = None         # e.g. redis://127.0.0.1:6379/0; unset: in-memory stores
+    redis_url: Optional[str] = None         # e.g. redis://127.0.0.1:6379/0 (live updates across processes)
     model_path: Path = ROOT / "models" / "assistant.tar.gz"
-    endpoints_file: Path = ROOT / "endpoints.yml"
-    action_server_url: str = "http://127.0.0.1:5055/webhook"
-    tracker_ttl_seconds: int = 7 * 24 * 3600
-    tracker_max_events: int = 30
-    action_timeout_seconds: float = 10.0
     log_level: str = "INFO"
     model_poll_seconds: float = 2.0         # how soon every process follows an activated model
     nlu_data_dir: Path = ROOT / "data" / "nlu"          # retraining reads it; reviewed.yml goes here

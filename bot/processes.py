@@ -1,6 +1,7 @@
-"""Child processes the service starts beside itself: the action server and, for tests
-and benchmarks, a private Redis server; each on its own port, stoppable and restartable
-(fault tests stop and restart them)."""
+"""Child processes started beside the service: a local Redis (``make run`` without
+REDIS_URL), and for tests and benchmarks private Redis servers and the action server
+plain Rasa clients use; each on its own port, stoppable and restartable (fault tests
+stop and restart them)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,6 +81,25 @@ def redis_process(port: int, log: Optional[Path] = None) -> Process:
                            "apt-get install redis-server)")
     return Process("redis", [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no"], lambda: redis_ok(port), log=log)
+
+
+LOCAL_REDIS_PORT = 6379
+
+
+def local_redis(port: int = LOCAL_REDIS_PORT, log: Optional[Path] = None
+                ) -> Tuple[Optional[str], Optional[Process], str]:
+    """A Redis for running locally: the one answering on ``port``, or one started there.
+    Returns its URL (None: no Redis server could be had), the process started (None: none
+    was) and a line saying which."""
+    url = f"redis://127.0.0.1:{port}/0"
+    if redis_ok(port):
+        return url, None, f"Redis: using the server already running at {url}"
+    try:
+        process = redis_process(port, log).start(timeout=20)
+    except (RuntimeError, TimeoutError) as e:
+        return None, None, (f"WARNING: no Redis ({e}); live updates reach this process's "
+                            "agents only (set REDIS_URL or install redis-server)")
+    return url, process, f"Redis: started redis-server at {url} (stops with the service)"
 
 
 def action_process(port: int, database_url: Optional[str] = None,

@@ -27,8 +27,8 @@ class StreamTicketOut(BaseModel):
 
 @router.post("/shops/{shop_id}/events/ticket", status_code=201, response_model=StreamTicketOut,
              summary="A single-use ticket (30 s) that opens this shop's live stream")
-async def stream_ticket(shop_id: ShopDep, user: CurrentUser, session: SessionDep,
-                        clock: ClockDep) -> StreamTicketOut:
+def stream_ticket(shop_id: ShopDep, user: CurrentUser, session: SessionDep,
+                  clock: ClockDep) -> StreamTicketOut:
     return StreamTicketOut(ticket=issue(session, user, shop_id, clock()),
                            expires_in=TICKET_SECONDS)
 
@@ -44,11 +44,11 @@ def _resume_from(query: Optional[int], header: Optional[str]) -> Optional[int]:
 @router.get("/shops/{shop_id}/events", response_class=StreamingResponse,
             summary="Server-sent events: message, reply, suggestion (each with its id); "
                     "opened with ?ticket= or the Authorization header")
-async def events(shop_id: StreamShopDep, live: BroadcasterDep, session: SessionDep,
-                 last_event_id: Annotated[Optional[int], Query(
-                     ge=0, le=2**62, description="replay the events after this id")] = None,
-                 last_event_id_header: Annotated[Optional[str], Header(
-                     alias="Last-Event-ID", max_length=20)] = None) -> StreamingResponse:
+def events(shop_id: StreamShopDep, live: BroadcasterDep, session: SessionDep,
+           last_event_id: Annotated[Optional[int], Query(
+               ge=0, le=2**62, description="replay the events after this id")] = None,
+           last_event_id_header: Annotated[Optional[str], Header(
+               alias="Last-Event-ID", max_length=20)] = None) -> StreamingResponse:
     session.close()  # the stream may stay open for hours: give the connection back now
     after = _resume_from(last_event_id, last_event_id_header)
     return StreamingResponse(live.stream(shop_id, after), media_type="text/event-stream",

@@ -21,11 +21,13 @@ router = APIRouter(tags=["messages"])
                         422: {"description": "malformed: not JSON, wrong types, missing or "
                                              "empty text, or a buyer of another shop "
                                              "(any other text is accepted)"}})
-async def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: ConversationId,
+def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: ConversationId,
                        session: SessionDep, assistant: AssistantDep, clock: ClockDep,
                        live: BroadcasterDep) -> JSONResponse:
-    result = await ingest(session, assistant, shop_id, conversation_id, body.client_message_id,
-                          body.text, body.buyer_id, clock())
+    """Runs whole on a worker thread (a sync route): the NLU, the action and the database
+    writes never hold up the event loop."""
+    result = ingest(session, assistant, shop_id, conversation_id, body.client_message_id,
+                    body.text, body.buyer_id, clock(), degraded=live.problem())
     view = {"message": message_view(result.message),
             "auto_reply": reply_view(result.auto_reply) if result.auto_reply else None,
             "duplicate": not result.created}

@@ -1,5 +1,12 @@
 """A buyer message in: stored once, understood by Rasa, answered with suggestions.
 
+One turn, one path (``bot.dialogue.turn``): the NLU reads the message, the turn is
+answered in the state its conversation is in (``bot.dialogue.memory``), and the
+message is stored with the state after it, all synchronously on a worker thread.
+Turns of one conversation take effect in order in every process: the write takes
+the conversation's row lock, and if another message was stored since the state was
+read, the turn is answered again in the new state (the parse is kept).
+
 Idempotent on the client's message id: sending the same message again returns
 what was stored the first time, and a different message under a used id is
 refused. Outside business hours the first message of a conversation in each
@@ -14,20 +21,27 @@ order store does not know is accepted: a new buyer, with no orders yet.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.assist.assistant import Assistant, Outcome
+from bot.assist.assistant import Assistant
+from bot.assist.decisions import lock_conversation
 from bot.assist.errors import Conflict, InvalidInput, NotFound
 from bot.assist.validation import buyer_text
+from bot.dialogue.memory import newest_message_id, remembered
+from bot.dialogue.turn import Outcome
 from bot.offhours import auto_reply, closed_window
 from bot.phrases import shop_library
 from bot.policy import shop_policy
 from bot.store.models import Buyer, Shop
+from bot.store.retry import is_transient
+from bot.store.runtime import bind_session
 from bot.store.service_models import (
     BuyerMessage,
     Conversation,
@@ -38,6 +52,7 @@ from bot.store.service_models import (
 )
 
 RANKING_KEPT = 5
+ATTEMPTS = 5  # the last one stores without the state check: a message is never lost
 _ENTITY_KEYS = ("entity", "value", "start", "end", "confidence_entity", "additional_info")
 
 
@@ -84,7 +99,7 @@ def _check_buyer_shop(session: Session, shop_id: str, buyer_id: Optional[str]) -
 
 def _open_conversation(session: Session, known: Optional[Conversation], shop_id: str,
                        external_id: str, buyer_id: Optional[str], now: dt.datetime) -> Conversation:
-    # ``known`` was read before Rasa ran; a first message may have raced us since
+    # ``known`` was read before the turn was answered; a first message may have raced us
     conversation = known or _conversation(session, shop_id, external_id)
     if conversation is None:
         conversation = Conversation(shop_id=shop_id, external_id=external_id, buyer_id=buyer_id,
@@ -93,15 +108,6 @@ def _open_conversation(session: Session, known: Optional[Conversation], shop_id:
     elif buyer_id and not conversation.buyer_id:
         conversation.buyer_id = buyer_id
     return conversation
-
-
-def _remembered_order(session: Session, conversation: Optional[Conversation]) -> Optional[str]:
-    """The last order number the conversation settled on (one indexed query, any length)."""
-    if conversation is None:
-        return None
-    return session.execute(select(BuyerMessage.order_id).where(
-        BuyerMessage.conversation_id == conversation.id, BuyerMessage.order_id.isnot(None))
-        .order_by(BuyerMessage.id.desc()).limit(1)).scalar()
 
 
 def _entities(parse: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -121,7 +127,7 @@ def _message(conversation: Conversation, client_message_id: str, text: str, now:
         ranking=ranking, entities=_entities(outcome.parse),
         tokens=[{"text": t.get("text"), "start": t.get("start"), "end": t.get("end")}
                 for t in outcome.parse.get("tokens") or []],
-        order_id=payload.get("order_id"),
+        order_id=payload.get("order_id"), slots=outcome.slots,
         escalate=bool(payload.get("escalate")), degraded=outcome.degraded,
         degraded_reason=outcome.reason or payload.get("error"))
     for rank, s in enumerate(payload.get("suggestions") or []):
@@ -147,9 +153,11 @@ def _auto_reply(session: Session, conversation: Conversation, message: BuyerMess
     return reply
 
 
-async def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id: str,
-                 client_message_id: str, text: str, buyer_id: Optional[str],
-                 now: dt.datetime) -> Ingested:
+def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id: str,
+           client_message_id: str, text: str, buyer_id: Optional[str], now: dt.datetime,
+           degraded: Optional[str] = None) -> Ingested:
+    """Store a buyer message with its suggestions (``degraded``: why the service runs
+    with less than it should, e.g. live updates without Redis)."""
     text = buyer_text(text)
     now = as_utc(now)
     if session.get(Shop, shop_id) is None:
@@ -161,28 +169,56 @@ async def ingest(session: Session, assistant: Assistant, shop_id: str, conversat
     known = _conversation(session, shop_id, conversation_id)
     _check_buyer(known, conversation_id, buyer_id)
     buyer = buyer_id or (known.buyer_id if known else None)
-    remembered = _remembered_order(session, known)
-    # No transaction stays open while Rasa works: other turns must be able to write.
-    session.commit()
+    session.commit()  # no transaction stays open while the NLU works
+    parse, nlu_problem = assistant.understand(text)
     metadata = {"shop_id": shop_id, "buyer_id": buyer, "now": now.isoformat()}
-    outcome = await assistant.respond(text, f"{shop_id}:{conversation_id}", metadata, remembered)
-    # From here to the commit there is no await: one turn's writes at a time per process.
-    for attempt in (1, 2):
-        conversation = _open_conversation(session, known if attempt == 1 else None, shop_id,
-                                          conversation_id, buyer_id, now)
-        message = _message(conversation, client_message_id, text, now, outcome)
-        session.add(message)
-        reply = _auto_reply(session, conversation, message, now)
-        conversation.unread = (conversation.unread or 0) + 1
-        conversation.last_message_at = now
+    sender = f"{shop_id}:{conversation_id}"
+    for attempt in range(1, ATTEMPTS + 1):
+        conversation = known if attempt == 1 else _conversation(session, shop_id, conversation_id)
+        memory = remembered(session, conversation.id if conversation else None)
+        with bind_session(session):
+            outcome = assistant.answer(parse, memory.slots, metadata, sender,
+                                       nlu_problem or degraded)
+        session.commit()
         try:
-            session.commit()
-            return Ingested(message, reply, created=True)
+            stored = _store(session, conversation, memory.version, shop_id, conversation_id,
+                            buyer_id, client_message_id, text, now, outcome,
+                            check=attempt < ATTEMPTS)
         except IntegrityError:
             session.rollback()
             existing = find_message(session, shop_id, client_message_id)
             if existing is not None:  # the same message, sent twice at once: the first won
                 return _replay(existing, conversation_id, text)
-            # another process opened the conversation first: write into theirs
+            continue  # another process opened the conversation first: answer in theirs
+        except DBAPIError as error:  # a busy SQLite file, a deadlock: answer again
+            session.rollback()
+            if not is_transient(error):
+                raise
+            time.sleep(random.uniform(0.005, 0.02 * attempt))
+            continue
+        if stored is not None:
+            return stored
+        # another message of this conversation was stored meanwhile: answer in its state
     raise Conflict(f"conversation {conversation_id!r} changed while this message was stored; "
                    "send it again")
+
+
+def _store(session: Session, known: Optional[Conversation], version: Optional[int],
+           shop_id: str, conversation_id: str, buyer_id: Optional[str], client_message_id: str,
+           text: str, now: dt.datetime, outcome: Outcome, check: bool) -> Optional[Ingested]:
+    """Write the message if the conversation is still in the state it was answered in
+    (None if not); the conversation's row lock comes first, so the check holds until
+    the commit in every process."""
+    conversation = _open_conversation(session, known, shop_id, conversation_id, buyer_id, now)
+    if conversation.id is not None:
+        lock_conversation(session, conversation.id, read=False)
+        if check and newest_message_id(session, conversation.id) != version:
+            session.rollback()
+            return None
+    message = _message(conversation, client_message_id, text, now, outcome)
+    session.add(message)
+    reply = _auto_reply(session, conversation, message, now)
+    conversation.unread = (conversation.unread or 0) + 1
+    conversation.last_message_at = now
+    session.commit()
+    return Ingested(message, reply, created=True)

@@ -73,6 +73,13 @@ class Broadcaster:
         self._prune_lock = threading.Lock()
         self._next_prune = 0.0
 
+    def problem(self) -> Optional[str]:
+        """Why live updates reach fewer agents than they should (None: they don't)."""
+        if self.redis_url and not self.subscribed:
+            return ("Redis unreachable: live updates reach only this process's agents "
+                    "until it is back (then they catch up)")
+        return None
+
     # ---- publishing (any thread) ----------------------------------------------------
 
     def publish(self, shop_id: str, kind: str, data: Dict[str, Any]) -> Event:
@@ -159,9 +166,10 @@ class Broadcaster:
         try:
             yield ": connected\n\n"
             if last_event_id is None:
-                latest = live_log.latest_id(shop_id)
+                latest = await asyncio.to_thread(live_log.latest_id, shop_id)
             else:
-                missed, truncated = live_log.since(shop_id, last_event_id)
+                missed, truncated = await asyncio.to_thread(live_log.since, shop_id,
+                                                            last_event_id)
                 if truncated:  # too many to replay: the page reloads its lists instead
                     yield "event: reset\ndata: {}\n\n"
                 for event in missed:
@@ -196,7 +204,7 @@ class Broadcaster:
         self._redis = redis.Redis.from_url(self.redis_url, socket_connect_timeout=1,
                                            socket_timeout=1)
         try:
-            self._redis_high = live_log.latest_id()
+            self._redis_high = await asyncio.to_thread(live_log.latest_id)
         except Exception as e:
             logger.warning("live events: could not read the log (%s)", e)
         self._listener = self._loop.create_task(self._listen())
@@ -232,7 +240,7 @@ class Broadcaster:
                         if message is None:
                             continue
                         if message.get("type") == "psubscribe":
-                            self._subscribed_again()
+                            await self._subscribed_again()
                             delay = RETRY_MIN
                         elif message.get("type") == "pmessage":
                             self._from_redis(json.loads(message["data"]))
@@ -253,13 +261,14 @@ class Broadcaster:
             self._redis_high = event_id
         self.deliver(event)
 
-    def _subscribed_again(self) -> None:
+    async def _subscribed_again(self) -> None:
         """Confirmed: from now on Redis delivers. Then replay what other processes
         published while we were not listening (the streams drop ids they have sent)."""
         self.subscribed = True
         shops = [shop for shop, queues in self._queues.items() if queues]
         try:
-            missed = live_log.since_for_shops(shops, self._redis_high, CATCH_UP_LIMIT)
+            missed = await asyncio.to_thread(live_log.since_for_shops, shops, self._redis_high,
+                                             CATCH_UP_LIMIT)
         except Exception as e:
             logger.warning("live updates: could not replay missed events (%s)", e)
             return

@@ -82,7 +82,8 @@ class MessageState(str, enum.Enum):
 class BuyerMessage(Base):
     __tablename__ = "buyer_messages"
     __table_args__ = (UniqueConstraint("shop_id", "client_message_id"),
-                      Index("ix_buyer_messages_conversation_state", "conversation_id", "state"))
+                      Index("ix_buyer_messages_conversation_state", "conversation_id", "state"),
+                      Index("ix_buyer_messages_conversation_newest", "conversation_id", "id"))
     id = Column(Integer, primary_key=True)
     shop_id = Column(String(32), nullable=False, index=True)
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
@@ -104,6 +105,8 @@ class BuyerMessage(Base):
     settled_at = Column(DateTime(timezone=True))
     settled_by_reply_id = Column(Integer)  # the reply that settled it (None: handled/skipped)
     settled_note = Column(String(200))     # the agent's note on handled/skipped
+    # the conversation's state after this message (bot.dialogue.state); NULL before 0005
+    slots = Column(JSON)
     conversation = relationship("Conversation", back_populates="messages")
     suggestions = relationship("Suggestion", back_populates="message", order_by="Suggestion.rank")
 

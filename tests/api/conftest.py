@@ -1,5 +1,5 @@
-"""The API under test with real parts: a Redis server, the action server and the
-trained Rasa model, over a temporary SQLite order store with the demo shops.
+"""The API under test with real parts: a Redis server and the trained Rasa model (the
+custom actions run in the service's process), over a temporary SQLite order store with the demo shops.
 
 The app runs in process (``TestClient``) so the clock can be injected with
 ``app.dependency_overrides``; ``clock.set(...)`` moves it.
@@ -22,7 +22,7 @@ from api.deps import get_clock
 from api.main import create_app
 from api.settings import Settings
 from bot.assist.users import create_user
-from bot.processes import Process, action_process, free_port, redis_process
+from bot.processes import Process, free_port, redis_process
 from bot.store import runtime
 from bot.store.demo import create_demo_database
 
@@ -114,17 +114,7 @@ def redis(workdir: Path) -> Iterator[Process]:
 
 
 @pytest.fixture(scope="package")
-def actions(workdir: Path, database_url: str) -> Iterator[Process]:
-    port = free_port()
-    process = action_process(port, database_url, workdir / "actions.log").start()
-    process.url = f"http://127.0.0.1:{port}/webhook"  # type: ignore[attr-defined]
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="package")
-def settings(model_path: Path, database_url: str, redis: Process, actions: Process,
-             workdir: Path) -> Settings:
+def settings(model_path: Path, database_url: str, redis: Process, workdir: Path) -> Settings:
     """Retraining writes into copies: the repository's data/nlu and models/ stay as they are."""
     import shutil
 
@@ -132,8 +122,7 @@ def settings(model_path: Path, database_url: str, redis: Process, actions: Proce
     if not nlu.exists():
         shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "nlu", nlu)
     return Settings(database_url=database_url, redis_url=redis.url,  # type: ignore[attr-defined]
-                    action_server_url=actions.url, model_path=model_path,  # type: ignore[attr-defined]
-                    action_timeout_seconds=5, nlu_data_dir=nlu,
+                    model_path=model_path, nlu_data_dir=nlu,
                     candidates_dir=workdir / "candidates", model_poll_seconds=0.5)
 
 

@@ -177,10 +177,10 @@ def test_a_buyer_of_another_shop_is_refused_and_an_unknown_buyer_is_a_new_one(
 
 def test_should_the_nlu_fail_on_a_text_the_message_is_still_stored_and_answered(
         client: TestClient, agent: Dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(text: str) -> Dict[str, Any]:
+    def broken(text: str) -> Dict[str, Any]:
         raise RuntimeError("a component failed")
 
-    monkeypatch.setattr(client.app.state.assistant, "parse", broken)
+    monkeypatch.setattr(client.app.state.assistant.nlu, "parse", broken)
     conversation = new_id()
     response = send(client, agent, conversation, "什么时候发货")
     assert response.status_code == 201, response.text

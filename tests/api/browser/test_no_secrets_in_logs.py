@@ -25,7 +25,7 @@ def logged_service(settings: Settings, tokens: Dict[str, str],
     port = free_port()
     log = workdir / "api-access.log"
     env = {"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or "",
-           "ACTION_SERVER_URL": settings.action_server_url, "PORT": str(port),
+           "PORT": str(port),
            "MODEL_PATH": str(settings.model_path), "LOG_LEVEL": "INFO",  # access log on
            "NLU_DATA_DIR": str(settings.nlu_data_dir), "CANDIDATES_DIR": str(settings.candidates_dir)}
     process = Process("api", [sys.executable, "-m", "api", "serve"],
