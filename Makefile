@@ -65,8 +65,8 @@ system-packages: ## Debian packages the tests run for real (redis-server, chromi
 test: $(MODEL) node_modules/.installed system-packages ## Set up what is missing, train, and run the whole test suite
 	$(PY) -m pytest -q
 
-test-fast: $(VENV)/.installed ## Unit tests that need no trained model
-	$(PY) -m pytest -q -m "not model"
+test-fast: $(VENV)/.installed ## Under a minute, no model: approve/reject/compliance/review/metrics/auth against a fake NLU, plus the dialogue core
+	$(PY) -m pytest -q tests/fast_api tests/bot/dialogue tests/actions tests/bot/test_compliance.py -m "not model"
 
 retrain: $(MODEL) ## Train a candidate with the reviewed messages; before/after per intent (activate on /review)
 	$(PY) -m bot retrain
