@@ -66,7 +66,7 @@ test: $(MODEL) node_modules/.installed system-packages ## Set up what is missing
 	$(PY) -m pytest -q
 
 test-fast: $(VENV)/.installed ## Under a minute, no model: approve/reject/compliance/review/metrics/auth against a fake NLU, plus the dialogue core
-	$(PY) -m pytest -q tests/fast_api tests/bot/dialogue tests/actions tests/bot/test_compliance.py -m "not model"
+	$(PY) -m pytest -q tests/api_fast tests/api_fast_reused tests/bot/dialogue tests/actions tests/bot/test_compliance.py -m "not model"
 
 retrain: $(MODEL) ## Train a candidate with the reviewed messages; before/after per intent (activate on /review)
 	$(PY) -m bot retrain

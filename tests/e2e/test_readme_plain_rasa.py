@@ -17,7 +17,7 @@ from typing import Iterator, List
 import pytest
 
 from bot.processes import Process, local_redis
-from tests.e2e.test_rest_conversation import wait_for
+from tests.e2e.test_rest_conversation import stop_all, wait_for
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,15 +58,7 @@ def as_written(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         wait_for("http://127.0.0.1:5005/", procs[1])
         yield lines
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for f in logs:
-            f.close()
+        stop_all(procs, logs)
         if isinstance(redis, Process):
             redis.stop()
 

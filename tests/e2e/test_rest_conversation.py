@@ -45,6 +45,19 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
     raise TimeoutError(url)
 
 
+def stop_all(procs: List[subprocess.Popen], logs: List[Any]) -> None:
+    """Stop the servers (killed if they take over 20 s) and close their logs."""
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    for f in logs:
+        f.close()
+
+
 @pytest.fixture(scope="module")
 def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("e2e")
@@ -74,15 +87,7 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         wait_for(f"http://127.0.0.1:{rasa_port}/", procs[1])
         yield {"rasa": f"http://127.0.0.1:{rasa_port}", "order_id": order_id}
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for f in logs:
-            f.close()
+        stop_all(procs, logs)
 
 
 def say(server: str, sender: str, text: str,
