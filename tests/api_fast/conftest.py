@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
@@ -28,7 +27,6 @@ from bot.assist.users import create_user
 from bot.store import runtime
 from bot.store.demo import create_demo_database
 
-RASA_LOADED_BEFORE = "rasa" in sys.modules  # another package of the same run may load it
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 IN_HOURS = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)  # wuhan is open 09:00-23:30
