@@ -1,5 +1,6 @@
-"""Demo data: two shops modelled on the seeds, a few hundred orders in every state,
-and one documented demo buyer per order state (``<shop>-<state>``).
+"""Demo data: two shops modelled on the seeds, their products from the catalogue files
+(data/shops/<shop>/catalogue.yml, with SKUs and stock), a few hundred orders in every
+state, and one documented demo buyer per order state (``<shop>-<state>``).
 
 Deterministic for a given ``now`` and seed, so tests and replays see the same
 orders. Times are relative to ``now``: ``wuhan-delivered_3_days_ago`` really
@@ -15,6 +16,7 @@ from typing import Dict, List, Optional
 
 from sqlalchemy.orm import Session
 
+from bot.catalogue import CatalogueItem, load_catalogue
 from bot.store.models import (
     AfterSale,
     AfterSaleKind,
@@ -26,6 +28,7 @@ from bot.store.models import (
     OrderItem,
     OrderStatus,
     Product,
+    ProductSku,
     Shipment,
     ShipmentEvent,
     Shop,
@@ -33,7 +36,9 @@ from bot.store.models import (
 
 SHOPS = {"wuhan": ("暖暖家居旗舰店", "湖北 武汉"), "shanghai": ("暖暖服饰上海店", "上海")}
 
-TOP_CHART = [  # 上衣尺码表: height cm, weight 斤
+# 上衣尺码表 (height cm, weight 斤): the chart the catalogue's tops use (``size_charts.top``
+# in data/shops/*/catalogue.yml; tests/bot/test_catalogue.py keeps the two equal).
+TOP_CHART = [
     {"size": "S", "height_cm": [150, 160], "weight_jin": [80, 100]},
     {"size": "M", "height_cm": [158, 166], "weight_jin": [95, 115]},
     {"size": "L", "height_cm": [163, 171], "weight_jin": [110, 130]},
@@ -41,23 +46,6 @@ TOP_CHART = [  # 上衣尺码表: height cm, weight 斤
     {"size": "XXL", "height_cm": [173, 181], "weight_jin": [140, 165]},
     {"size": "XXXL", "height_cm": [178, 190], "weight_jin": [160, 190]},
 ]
-PRODUCTS = {
-    "wuhan": [
-        ("纯棉家居服套装", "服装", "129.00", "0.6", TOP_CHART),
-        ("新疆和田骏枣 一级 500g", "食品", "39.90", "0.6", None),
-        ("薄皮纸皮核桃 1kg", "食品", "59.00", "1.1", None),
-        ("云南普洱熟茶饼 357g", "茶叶", "88.00", "0.5", None),
-        ("不锈钢茶刀茶针套装", "茶具", "25.00", "0.2", None),
-        ("加厚珊瑚绒毛毯", "家居", "99.00", "1.8", None),
-    ],
-    "shanghai": [
-        ("宽松针织开衫", "服装", "189.00", "0.5", TOP_CHART),
-        ("高腰直筒牛仔裤", "服装", "159.00", "0.7", TOP_CHART),
-        ("婴儿手口湿巾 80抽×5包", "母婴", "49.90", "1.6", None),
-        ("纯棉婴儿口水巾 6条装", "母婴", "35.00", "0.3", None),
-        ("宝宝洗衣液 1L", "母婴", "45.00", "1.2", None),
-    ],
-}
 COURIERS = ["中通", "圆通", "韵达", "申通", "顺丰"]
 TRACKING_PREFIX = {"中通": "ZT", "圆通": "YT", "韵达": "YD", "申通": "ST", "顺丰": "SF"}
 PLACES = [("湖北", "武汉市洪山区珞喻路"), ("湖北", "宜昌市西陵区"), ("上海", "上海市浦东新区张江路"),
@@ -107,7 +95,7 @@ class _Builder:
         product = self.rng.choice(self.products)
         quantity = self.rng.choice([1, 1, 1, 2, 3])
         created = self.now - dt.timedelta(hours=placed_hours_ago)
-        size = self.rng.choice(product.size_chart)["size"] if product.size_chart else None
+        sku = self.rng.choice(product.skus)  # a colour and size the product comes in
         total = Decimal(product.price) * quantity
         order = Order(
             id=self.order_number(), shop_id=self.shop_id, buyer_id=buyer.id, status=status,
@@ -115,7 +103,7 @@ class _Builder:
             receiver=f"{self.rng.choice(SURNAMES)}**", phone=buyer.phone, address=buyer.address,
             province=getattr(buyer, "province", None))
         order.items.append(OrderItem(product=product, quantity=quantity, price=product.price,
-                                     size=size, colour=self.rng.choice(["白色", "黑色", "灰色", None])))
+                                     size=sku.size, colour=sku.colour))
         if status != OrderStatus.awaiting_payment:
             order.paid_at = created + dt.timedelta(hours=paid_after_h)
         if shipped_after_h is not None:
@@ -174,8 +162,8 @@ def load_demo(session: Session, now: Optional[dt.datetime] = None, seed: int = 7
               orders_per_shop: int = 200) -> Dict[str, int]:
     """Replace all shop data with the demo shops; returns counts per table."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    for model in (OrderFlag, AfterSale, ShipmentEvent, Shipment, OrderItem, Order, Product,
-                  Buyer, Shop):
+    for model in (OrderFlag, AfterSale, ShipmentEvent, Shipment, OrderItem, Order, ProductSku,
+                  Product, Buyer, Shop):
         session.query(model).delete()
     session.flush()
     rng = random.Random(seed)
@@ -183,10 +171,8 @@ def load_demo(session: Session, now: Optional[dt.datetime] = None, seed: int = 7
         session.add(Shop(id=shop_id, name=name, ships_from=ships_from))
         session.flush()  # shops first: buyers and products refer to them
         b = _Builder(session, shop_id, now, rng)
-        for i, (title, category, price, weight, chart) in enumerate(PRODUCTS[shop_id]):
-            product = Product(shop_id=shop_id, item_no=str(5200_0000_0000 + rng.randrange(10**8) * 10 + i),
-                              title=title, category=category, price=Decimal(price),
-                              weight_kg=Decimal(weight), size_chart=chart)
+        for item in load_catalogue(shop_id):
+            product = product_from_catalogue(shop_id, item)
             b.products.append(product)
             session.add(product)
         _demo_buyers(b)
@@ -195,7 +181,20 @@ def load_demo(session: Session, now: Optional[dt.datetime] = None, seed: int = 7
             _random_order(b, rng.choice(buyers))
     session.flush()
     return {model.__tablename__: session.query(model).count()
-            for model in (Shop, Buyer, Product, Order, Shipment, AfterSale, OrderFlag)}
+            for model in (Shop, Buyer, Product, ProductSku, Order, Shipment, AfterSale, OrderFlag)}
+
+
+def product_from_catalogue(shop_id: str, item: CatalogueItem) -> Product:
+    """The order store's row (with its SKUs) for a catalogue product."""
+    product = Product(
+        shop_id=shop_id, item_no=item.item_no, title=item.title, category=item.category,
+        price=Decimal(item.price), weight_kg=Decimal(str(item.weight_kg)),
+        size_chart=[dict(row) for row in item.size_chart] if item.size_chart else None,
+        aliases=list(item.aliases), material=item.material, colours=list(item.colours),
+        origin=item.origin, authenticity=item.authenticity, colour_note=item.colour_note,
+        usage=item.usage, notes=item.notes)
+    product.skus = [ProductSku(colour=s.colour, size=s.size, stock=s.stock) for s in item.skus]
+    return product
 
 
 def _demo_buyers(b: _Builder) -> None:

@@ -1,5 +1,5 @@
-"""Order store schema (SQLAlchemy 1.4): shops, buyers, products, orders, shipments,
-after-sales cases and order flags (the seeds' 旗帜备注).
+"""Order store schema (SQLAlchemy 1.4): shops, buyers, products and their SKUs (colour ×
+size with stock), orders, shipments, after-sales cases and order flags (the seeds' 旗帜备注).
 
 Order states follow the seeds' back office: 等待买家付款, 买家已付款 (awaiting
 shipment), 卖家已发货, 交易成功, plus 退款中 and 交易关闭.
@@ -72,14 +72,38 @@ class Product(Base):
     __tablename__ = "products"
     id = Column(Integer, primary_key=True)
     shop_id = Column(String(32), ForeignKey("shops.id"), nullable=False, index=True)
-    item_no = Column(String(20), nullable=False)  # the 11-12 digit 宝贝 id buyers paste
+    item_no = Column(String(20), nullable=False)  # the 12-digit 宝贝 id buyers paste
     title = Column(String(200), nullable=False)
     category = Column(String(50), nullable=False)
     price = Column(Numeric(10, 2), nullable=False)
     weight_kg = Column(Numeric(6, 2), nullable=False, default=1)
-    # [{"size": "M", "height_cm": [155, 165], "weight_jin": [90, 110]}, ...]
+    # [{"size": "M", "height_cm": [155, 165], "weight_jin": [90, 110]}, ...]; shoes give
+    # [{"size": "38", "foot_cm": [23.5, 24.0]}, ...] (foot length) instead
     size_chart = Column(JSON)
+    # From the catalogue (data/shops/<shop>/catalogue.yml); NULL on rows stored before it.
+    aliases = Column(JSON)            # ["连衣裙", "裙子", ...]: the names buyers use
+    material = Column(String(200))    # 100%桑蚕丝 / 304不锈钢 / 配料：...
+    colours = Column(JSON)            # ["藏青", "酒红"]; [] for food
+    origin = Column(String(100))      # 产地
+    authenticity = Column(String(200))  # 正品, 吊牌, 质检报告
+    colour_note = Column(String(200))   # what the shop says about colour difference (色差)
+    usage = Column(Text)              # care / washing, or how to use, store, shelf life
+    notes = Column(Text)
+    skus = relationship("ProductSku", back_populates="product", cascade="all, delete-orphan",
+                        order_by="ProductSku.id")
     __table_args__ = (UniqueConstraint("shop_id", "item_no"),)
+
+
+class ProductSku(Base):
+    """One colour and size of a product with its stock (颜色分类 × 尺码)."""
+
+    __tablename__ = "product_skus"
+    id = Column(Integer, primary_key=True)
+    product_id = Column(Integer, ForeignKey("products.id"), nullable=False, index=True)
+    colour = Column(String(20))   # NULL for products without colours (food, tea)
+    size = Column(String(10))     # NULL for unsized products
+    stock = Column(Integer, nullable=False, default=0)
+    product = relationship("Product", back_populates="skus")
 
 
 class Order(Base):

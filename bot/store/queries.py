@@ -8,7 +8,7 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from bot.store.models import OPEN_STATUSES, Buyer, Order, Product, Shipment
+from bot.store.models import OPEN_STATUSES, Buyer, Order, Product, ProductSku, Shipment
 
 _ORDER_LOAD = (
     selectinload(Order.items),
@@ -47,8 +47,18 @@ def find_buyer(session: Session, shop_id: str, buyer_id: str) -> Optional[Buyer]
 
 
 def find_product(session: Session, shop_id: str, item_no: str) -> Optional[Product]:
-    stmt = select(Product).where(Product.shop_id == shop_id, Product.item_no == item_no)
+    """The product with this 宝贝 number in this shop, its SKUs loaded."""
+    stmt = (select(Product).where(Product.shop_id == shop_id, Product.item_no == item_no)
+            .options(selectinload(Product.skus)))
     return session.execute(stmt).scalar_one_or_none()
+
+
+def product_stock(session: Session, shop_id: str, item_no: str) -> List[ProductSku]:
+    """The product's SKUs (colour, size, stock) in catalogue order; [] for an unknown item."""
+    stmt = (select(ProductSku).join(Product, ProductSku.product_id == Product.id)
+            .where(Product.shop_id == shop_id, Product.item_no == item_no)
+            .order_by(ProductSku.id))
+    return list(session.execute(stmt).scalars())
 
 
 def shop_products(session: Session, shop_id: str) -> List[Product]:

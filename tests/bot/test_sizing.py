@@ -4,7 +4,7 @@ from typing import Optional
 
 import pytest
 
-from bot.sizing import recommend
+from bot.sizing import measures_body, recommend
 from bot.store.demo import TOP_CHART
 
 # (height cm, weight 斤, expected size) against the demo 上衣尺码表
@@ -40,3 +40,21 @@ def test_the_reason_names_both_measurements_and_the_choice() -> None:
 def test_nothing_to_recommend_without_measurements_or_chart() -> None:
     assert recommend(TOP_CHART, None, None) is None
     assert recommend([], 165, 110) is None
+
+
+SHOE_CHART = [{"size": str(35 + i), "foot_cm": [22.0 + 0.5 * i, 22.5 + 0.5 * i]} for i in range(10)]
+
+
+def test_a_chart_without_height_and_weight_gives_no_advice() -> None:
+    """A shoe chart gives the foot length: height and weight say nothing about it."""
+    assert recommend(SHOE_CHART, 165, 110) is None
+    assert recommend(SHOE_CHART, 165, None) is None
+    assert not measures_body(SHOE_CHART) and measures_body(TOP_CHART)
+
+
+def test_a_chart_with_height_only_uses_the_height() -> None:
+    kids = [{"size": "110", "height_cm": [105, 115]}, {"size": "120", "height_cm": [115, 125]}]
+    advice = recommend(kids, 118, 45)
+    assert advice is not None and advice.size == "120" and advice.by_weight is None
+    assert advice.reason == "身高118cm对应120"
+    assert recommend(kids, None, 45) is None

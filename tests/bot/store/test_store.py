@@ -75,3 +75,50 @@ def test_foreign_keys_are_enforced(session: Session) -> None:
     session.add(Buyer(id="x", shop_id="no-such-shop", nick="x"))
     with pytest.raises(IntegrityError):
         session.flush()
+
+
+def test_demo_products_are_the_catalogue_with_skus_and_stock(session: Session) -> None:
+    from bot.catalogue import load_catalogue
+
+    load_demo(session, now=NOW)
+    session.commit()
+    for shop in ("wuhan", "shanghai"):
+        products = shop_products(session, shop)
+        catalogue = load_catalogue(shop)
+        assert [p.item_no for p in products] == [i.item_no for i in catalogue]
+        for product, item in zip(products, catalogue, strict=True):
+            assert product.title == item.title and str(product.price) == item.price
+            assert product.aliases == list(item.aliases) and product.material == item.material
+            assert [(s.colour, s.size, s.stock) for s in product.skus] == [
+                (s.colour, s.size, s.stock) for s in item.skus]
+        stock = [s.stock for p in products for s in p.skus]
+        assert sum(stock) > 0 and 0 in stock
+
+
+def test_find_product_loads_the_skus_and_product_stock_lists_them(session: Session) -> None:
+    from bot.store.queries import find_product, product_stock
+
+    load_demo(session, now=NOW)
+    session.commit()
+    session.expunge_all()
+    dress = next(p for p in shop_products(session, "shanghai") if p.title == "真丝连衣裙")
+    session.expunge_all()
+    found = find_product(session, "shanghai", dress.item_no)
+    assert found is not None and "skus" in found.__dict__  # loaded with the product
+    sold_out = {(s.colour, s.size) for s in found.skus if s.stock == 0}
+    assert ("酒红", "L") in sold_out
+    assert [(s.colour, s.size, s.stock) for s in product_stock(session, "shanghai", dress.item_no)] \
+        == [(s.colour, s.size, s.stock) for s in found.skus]
+    assert product_stock(session, "wuhan", dress.item_no) == []  # never across shops
+    assert find_product(session, "wuhan", dress.item_no) is None
+
+
+def test_order_items_are_a_colour_and_size_their_product_comes_in(session: Session) -> None:
+    from bot.store.models import OrderItem
+
+    load_demo(session, now=NOW)
+    session.commit()
+    items = session.query(OrderItem).all()
+    assert items
+    for item in items:
+        assert (item.colour, item.size) in {(s.colour, s.size) for s in item.product.skus}
