@@ -72,6 +72,11 @@ class DeliveryDays(_Model):
     far: int = Field(gt=0)
 
 
+class OutsideMainland(_Model):
+    hk_mo_tw: Literal["confirm_first", "not_shipped"] = "confirm_first"
+    abroad: Literal["confirm_first", "not_shipped"] = "not_shipped"
+
+
 class Shipping(_Model):
     unit: Literal["kg"] = "kg"
     local: List[FeeRule]
@@ -80,6 +85,14 @@ class Shipping(_Model):
     official_rate_couriers: List[str]
     default_courier: str
     delivery_days: DeliveryDays
+    # 港澳台 and abroad: the fee table is for the mainland only.
+    outside_mainland: OutsideMainland = Field(default_factory=lambda: OutsideMainland())
+
+
+class OriginalPostage(_Model):
+    not_shipped: bool = True     # 未发货退款: 全额退, 含运费
+    quality: bool = True         # 质量问题: 卖家承担来回运费
+    no_reason: bool = False      # 七天无理由: 发货运费不退, 退回运费买家承担
 
 
 class Returns(_Model):
@@ -90,6 +103,11 @@ class Returns(_Model):
     quality_photo_hours: int = Field(gt=0)
     courier_damage: Literal["refuse_delivery"]
     compensation_cap: Literal["postage"]
+    # 运费险: bought by the buyer at checkout (the insurer pays the return postage), or
+    # given by the shop on every order, or not offered.
+    shipping_insurance: Literal["buyer_optional", "shop_gives", "none"] = "buyer_optional"
+    # Is the postage the buyer paid for the order refunded with it?
+    original_postage: OriginalPostage = Field(default_factory=lambda: OriginalPostage())
 
 
 class Coupon(_Model):
@@ -103,6 +121,8 @@ class Bargain(_Model):
     coupons: List[Coupon] = []
     free_shipping_threshold: Optional[float] = Field(None, ge=0)
     free_shipping_excludes: List[str] = []
+
+
 
 
 class ShopPolicy(_Model):
