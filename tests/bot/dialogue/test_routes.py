@@ -51,3 +51,33 @@ def test_the_trained_rule_policy_predicts_each_routed_action(model_path: Path) -
         prediction = processor._predict_next_with_tracker(tracker)
         predicted = agent.domain.action_names_or_texts[prediction.max_confidence_index]
         assert predicted == r.action, intent
+
+
+def _labelled_subtopics(root: Path) -> Dict[str, set]:
+    found: Dict[str, set] = {}
+    for path in sorted((root / "data" / "nlu").glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            name = str(block.get("intent") or "")
+            if "/" in name:
+                intent, sub = name.split("/", 1)
+                found.setdefault(intent, set()).add(sub)
+    return found
+
+
+def test_every_subtopic_the_nlu_learns_has_a_handler_and_every_handler_training_data(
+        root: Path) -> None:
+    from bot.dialogue.routes import subtopics
+
+    learned = _labelled_subtopics(root)
+    declared = {intent: set(subs) for intent, subs in subtopics().items()}
+    for intent, subs in learned.items():
+        assert intent in ROUTES, intent
+        assert subs - {"general"} <= declared.get(intent, set()), (intent, subs)
+    for intent, subs in declared.items():
+        assert subs <= learned.get(intent, set()), (intent, subs - learned.get(intent, set()))
+
+
+def test_a_subtopic_without_a_declared_handler_gets_the_intents_answer() -> None:
+    r = route("shipping_query")
+    assert r.handler("fee") is r.subtopics["fee"]
+    assert r.handler("general") is r.rule and r.handler(None) is r.rule
