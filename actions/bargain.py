@@ -1,4 +1,4 @@
-"""Suggestions for bargain: see bot/suggest/rules.py for what they are built from."""
+"""Suggestions for bargain: see bot/suggest/rules/ for what they are built from."""
 
 from __future__ import annotations
 

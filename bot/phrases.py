@@ -114,13 +114,38 @@ class Rendered:
     slots: Dict[str, str]
 
 
-def _parse(path: Path) -> List[Phrase]:
+def _read(path: Path) -> Dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise PhraseError(f"{path}: not valid YAML: {e}") from e
     if not isinstance(data, dict) or not isinstance(data.get("phrases"), list):
         raise PhraseError(f"{path}: phrases: expected a list of phrases")
+    return data
+
+
+def declared_situations(paths: List[Path]) -> Dict[str, Tuple[str, ...]]:
+    """The built-in situations plus those a phrase file declares
+    (``situations: {name: [slot, ...]}``): each phrase file of an intent family
+    declares the situations its rules produce, with the slots they fill."""
+    known = dict(SITUATIONS)
+    for path in paths:
+        extra = _read(path).get("situations") or {}
+        if not isinstance(extra, dict):
+            raise PhraseError(f"{path}: situations: expected a mapping of name → slots")
+        for name, slots in extra.items():
+            if not isinstance(slots, list) or not all(isinstance(x, str) for x in slots):
+                raise PhraseError(f"{path}: situations.{name}: expected a list of slot names")
+            if name in known and tuple(slots) != known[name]:
+                raise PhraseError(f"{path}: situations.{name}: declared twice with other slots")
+            known[str(name)] = tuple(slots)
+    return known
+
+
+def _parse(path: Path, situations: Optional[Mapping[str, Tuple[str, ...]]] = None
+           ) -> List[Phrase]:
+    data = _read(path)
+    situations = situations if situations is not None else declared_situations([path])
     out = []
     for i, item in enumerate(data["phrases"]):
         where = f"{path}: phrases.{i}"
@@ -134,21 +159,21 @@ def _parse(path: Path) -> List[Phrase]:
             raise PhraseError(f"{where} ({item['id']}): unknown keys {sorted(extra)}")
         phrase = Phrase(str(item["id"]), str(item["intent"]), str(item["situation"]),
                         str(item["text"]))
-        _check(phrase, f"{where} ({phrase.id})")
+        _check(phrase, f"{where} ({phrase.id})", situations)
         out.append(phrase)
     return out
 
 
-def _check(phrase: Phrase, where: str) -> None:
+def _check(phrase: Phrase, where: str, situations: Mapping[str, Tuple[str, ...]]) -> None:
     if phrase.intent not in INTENTS:
         raise PhraseError(f"{where}: intent: unknown intent '{phrase.intent}'")
-    if phrase.situation not in SITUATIONS:
+    if phrase.situation not in situations:
         raise PhraseError(f"{where}: situation: unknown situation '{phrase.situation}'")
     try:
         slots = phrase.slots
     except ValueError as e:
         raise PhraseError(f"{where}: text: broken slot braces: {e}") from e
-    allowed = set(SITUATIONS[phrase.situation])
+    allowed = set(situations[phrase.situation])
     unknown = [s for s in slots if s not in allowed]
     if unknown:
         raise PhraseError(f"{where}: text: slots {unknown} are not available in situation "
@@ -158,9 +183,10 @@ def _check(phrase: Phrase, where: str) -> None:
 def load_library(paths: List[Path]) -> Dict[str, Phrase]:
     """Later files override earlier ones by phrase id."""
     library: Dict[str, Phrase] = {}
+    situations = declared_situations(paths)
     for path in paths:
         seen = set()
-        for phrase in _parse(path):
+        for phrase in _parse(path, situations):
             if phrase.id in seen:
                 raise PhraseError(f"{path}: {phrase.id}: duplicate phrase id")
             seen.add(phrase.id)
@@ -168,9 +194,15 @@ def load_library(paths: List[Path]) -> Dict[str, Phrase]:
     return library
 
 
+def library_files() -> List[Path]:
+    """``default.yml``, then the intent families' phrase files in name order."""
+    first = PHRASES_DIR / "default.yml"
+    return [first] + sorted(p for p in PHRASES_DIR.glob("*.yml") if p != first)
+
+
 @lru_cache(maxsize=None)
 def shop_library(shop_id: str) -> Dict[str, Phrase]:
-    paths = [PHRASES_DIR / "default.yml"]
+    paths = library_files()
     override = SHOPS_DIR / shop_id / "phrases.yml"
     if override.exists():
         paths.append(override)

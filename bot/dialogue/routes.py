@@ -14,11 +14,11 @@ continues. Greetings, yes/no and the fallback are not topics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional
 
-from bot.suggest import rules
-from bot.suggest.rules import Rule
+from bot.suggest.rules import change, common, complaint, product, refund, sales, shipping
+from bot.suggest.rules.common import Rule
 
 FALLBACK = "nlu_fallback"
 
@@ -26,32 +26,61 @@ FALLBACK = "nlu_fallback"
 @dataclass(frozen=True)
 class Route:
     action: str
-    rule: Rule
+    rule: Rule                       # the intent's answer when no sub-topic is recognised
     topical: bool = True
+    subtopics: Mapping[str, Rule] = field(default_factory=dict)
+
+    def handler(self, subtopic: Optional[str]) -> Rule:
+        """The rule that answers a sub-topic of this intent (the intent's own for others)."""
+        return self.subtopics.get(subtopic or "", self.rule)
 
 
 ROUTES: Dict[str, Route] = {
-    "shipping_query": Route("action_suggest_shipping", rules.shipping),
-    "refund": Route("action_suggest_refund", rules.refund),
-    "size_query": Route("action_suggest_size", rules.size),
-    "bargain": Route("action_suggest_bargain", rules.bargain),
-    "complaint": Route("action_suggest_complaint", rules.complaint),
-    "change_order": Route("action_suggest_change_order", rules.change_order),
-    "product_query": Route("action_suggest_product", rules.product),
-    "invoice": Route("action_suggest_invoice", rules.invoice),
-    "greet": Route("action_suggest_conversation", rules.greet, topical=False),
-    "goodbye": Route("action_suggest_conversation", rules.simple("goodbye"), topical=False),
-    "affirm": Route("action_suggest_conversation", rules.simple("affirm_ack"), topical=False),
-    "deny": Route("action_suggest_conversation", rules.simple("deny_ack"), topical=False),
-    "human_handoff": Route("action_suggest_conversation", rules.simple("handoff"),
+    "shipping_query": Route("action_suggest_shipping", shipping.general, subtopics={
+        "fee": shipping.fee, "dispatch_time": shipping.dispatch_time, "urge": shipping.urge,
+        "tracking": shipping.tracking, "arrival": shipping.arrival,
+        "stalled": shipping.stalled, "signed_not_received": shipping.signed_not_received,
+        "extend_receipt": shipping.extend_receipt, "courier_choice": shipping.courier_choice,
+        "free_shipping": shipping.free_shipping, "abroad": shipping.abroad}),
+    "refund": Route("action_suggest_refund", refund.general, subtopics={
+        "how": refund.how, "eligibility": refund.eligibility,
+        "return_postage": refund.return_postage, "cancel": refund.cancel,
+        "status": refund.status, "refuse_delivery": refund.refuse_delivery,
+        "shipping_fee_refund": refund.shipping_fee_refund}),
+    "size_query": Route("action_suggest_size", product.size, subtopics={
+        "recommend": product.size, "chart": product.size_chart}),
+    "bargain": Route("action_suggest_bargain", sales.general, subtopics={
+        "discount": sales.discount, "coupon": sales.coupon, "threshold": sales.threshold,
+        "gift": sales.gift}),
+    "complaint": Route("action_suggest_complaint", complaint.general, subtopics={
+        "quality": complaint.quality, "wrong_item": complaint.wrong_item,
+        "missing_item": complaint.missing_item, "courier_damage": complaint.courier_damage,
+        "service": complaint.service}),
+    "change_order": Route("action_suggest_change_order", change.general, subtopics={
+        "address": change.address, "sku_swap": change.sku_swap}),
+    "product_query": Route("action_suggest_product", product.general, subtopics={
+        "price": product.price, "material": product.material,
+        "colour_diff": product.colour_diff, "stock": product.stock, "usage": product.usage,
+        "authenticity": product.authenticity}),
+    "invoice": Route("action_suggest_invoice", common.invoice),
+    "greet": Route("action_suggest_conversation", common.greet, topical=False),
+    "goodbye": Route("action_suggest_conversation", common.simple("goodbye"), topical=False),
+    "affirm": Route("action_suggest_conversation", common.simple("affirm_ack"), topical=False),
+    "deny": Route("action_suggest_conversation", common.simple("deny_ack"), topical=False),
+    "human_handoff": Route("action_suggest_conversation", common.simple("handoff"),
                            topical=False),
-    FALLBACK: Route("action_suggest_conversation", rules.simple("fallback"), topical=False),
+    FALLBACK: Route("action_suggest_conversation", common.simple("fallback"), topical=False),
 }
 
 
 def route(intent: str) -> Route:
     """The route of an intent; an intent nothing declares is answered as the fallback."""
     return ROUTES.get(intent) or ROUTES[FALLBACK]
+
+
+def subtopics() -> Dict[str, List[str]]:
+    """Every declared sub-topic, per intent."""
+    return {intent: list(r.subtopics) for intent, r in ROUTES.items() if r.subtopics}
 
 
 def actions() -> List[str]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.dialogue.mood import Mood
 from bot.policy import ShopPolicy
 from bot.store.models import Order, OrderStatus
 from bot.store.queries import buyer_orders, find_order
@@ -45,6 +46,16 @@ class Turn:
     buyer_id: Optional[str] = None
     order_id: Optional[str] = None          # remembered from earlier turns (Rasa slot)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    subtopic: Optional[str] = None          # what exactly is asked within the intent
+    subtopics: Dict[str, str] = field(default_factory=dict)  # the sub-topic under each ranked intent
+    confidence: float = 1.0                 # the NLU's confidence in the intent
+    ranking: List[Dict[str, Any]] = field(default_factory=list)  # the NLU's intent ranking
+    note: Optional[str] = None              # the carried context, for the agent
+    reason: Optional[str] = None            # the kind of problem carried (quality, …)
+    item_id: Optional[str] = None           # the item in question (its item number)
+    item_source: Optional[str] = None       # link, name, metadata, carried
+    item_candidates: List[str] = field(default_factory=list)
+    mood: Mood = field(default_factory=Mood)
 
     def entity(self, name: str) -> Optional[Dict[str, Any]]:
         return next((e for e in self.entities if e.get("entity") == name), None)
@@ -94,7 +105,8 @@ def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
 
 def shop_time(policy: ShopPolicy, value: dt.datetime, with_date: bool = True) -> str:
     local = aware(value).astimezone(ZoneInfo(policy.timezone))  # type: ignore[union-attr]
-    return local.strftime("%m月%d日%H:%M" if with_date else "%H:%M").lstrip("0")
+    clock = local.strftime("%H:%M")
+    return f"{local.month}月{local.day}日{clock}" if with_date else clock
 
 
 def order_label(order: Order) -> str:

@@ -11,17 +11,23 @@ suggestions are for a human agent to approve.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Dict, List, Mapping, Optional
 
 from sqlalchemy.orm import Session
 
+from bot.dialogue.labels import label
 from bot.dialogue.routes import route
-from bot.phrases import Rendered, for_situation, render, shop_library
+from bot.phrases import Phrase, Rendered, for_situation, render, shop_library
 from bot.policy import shop_policy
 from bot.suggest.context import Situation, Turn, find_turn_order
 
 MAX_SUGGESTIONS = 3
+# Below this intent confidence the three suggestions answer the top intents, one
+# each, labelled (chosen by measurement: see README "When the NLU is unsure").
+UNSURE = 0.55
+UNSURE_FLOOR = 0.08     # an intent this far down the ranking is not worth a suggestion
+_APOLOGETIC = ("抱歉", "对不起", "不好意思", "歉意")
 
 
 @dataclass
@@ -33,6 +39,8 @@ class Suggestion:
     slots: Dict[str, str]
     facts: List[str]
     score: float
+    subtopic: Optional[str] = None
+    label: Optional[str] = None          # what it answers, for the agent: 物流/fee
 
 
 @dataclass
@@ -41,25 +49,72 @@ class SuggestionSet:
     order_id: Optional[str] = None       # the order the turn was about (remember it)
     escalate: bool = False               # a supervisor should look at this conversation
     situations: List[str] = field(default_factory=list)
+    context: Dict[str, Any] = field(default_factory=dict)  # what the panel shows
 
     def payload(self) -> Dict[str, Any]:
         return {"suggestions": [asdict(s) for s in self.suggestions],
                 "order_id": self.order_id, "escalate": self.escalate,
-                "situations": self.situations}
+                "situations": self.situations, "context": self.context}
 
 
-def _suggestion(turn: Turn, rendered: Rendered, situation: Situation, rank: int) -> Suggestion:
-    digest = hashlib.sha1(f"{turn.shop_id}|{rendered.phrase.id}|{rendered.text}".encode())
-    return Suggestion(id=digest.hexdigest()[:12], text=rendered.text,
+def _suggestion(turn: Turn, rendered: Rendered, situation: Situation, rank: int,
+                opener: Optional[str]) -> Suggestion:
+    text = rendered.text
+    if opener and not any(w in text for w in _APOLOGETIC):
+        text = opener + text
+    digest = hashlib.sha1(f"{turn.shop_id}|{rendered.phrase.id}|{text}".encode())
+    return Suggestion(id=digest.hexdigest()[:12], text=text,
                       phrase_id=rendered.phrase.id, intent=turn.intent, slots=rendered.slots,
-                      facts=list(situation.facts), score=round(situation.score - 0.01 * rank, 3))
+                      facts=list(situation.facts), score=round(situation.score - 0.01 * rank, 3),
+                      subtopic=turn.subtopic, label=label(turn.intent, turn.subtopic))
+
+
+def _opener(library: Mapping[str, Phrase], turn: Turn) -> Optional[str]:
+    """An apology to put first, for an angry or urgent buyer."""
+    if not turn.mood.upset:
+        return None
+    phrases = for_situation(library, "apology_opener")
+    if not phrases:
+        return None
+    pick = phrases[len(turn.text) % len(phrases)]  # varied, but stable for one message
+    rendered = render(pick, {})
+    return rendered.text if rendered else None
+
+
+def unsure(turn: Turn) -> List[str]:
+    """The intents to answer side by side when the NLU is unsure (none when it is sure,
+    or the turn continues a topic)."""
+    if turn.confidence >= UNSURE or turn.note:
+        return []
+    ranked = [str(r.get("name")) for r in turn.ranking[:MAX_SUGGESTIONS]
+              if float(r.get("confidence") or 0) >= UNSURE_FLOOR
+              and r.get("name") != "nlu_fallback"]
+    return ranked if len(ranked) >= 2 else []
 
 
 def suggest(session: Session, turn: Turn) -> SuggestionSet:
+    candidates = unsure(turn)
+    if not candidates:
+        return _answer(session, turn)
+    answers = [_answer(session, replace(turn, intent=intent,
+                                        subtopic=turn.subtopics.get(intent)))
+               for intent in candidates]
+    picked = [a.suggestions[0] for a in answers if a.suggestions]
+    first = answers[0]
+    return SuggestionSet(
+        suggestions=picked[:MAX_SUGGESTIONS],
+        order_id=next((a.order_id for a in answers if a.order_id), None),
+        escalate=any(a.escalate for a in answers),
+        situations=[s for a in answers for s in a.situations[:1]],
+        context={**first.context, "unsure": candidates})
+
+
+def _answer(session: Session, turn: Turn) -> SuggestionSet:
     policy = shop_policy(turn.shop_id)
     library = shop_library(turn.shop_id)
     lookup = find_turn_order(session, turn)
-    situations = route(turn.intent).rule(session, policy, turn, lookup)
+    situations = route(turn.intent).handler(turn.subtopic)(session, policy, turn, lookup)
+    opener = _opener(library, turn)
     suggestions: List[Suggestion] = []
     for situation in sorted(situations, key=lambda s: -s.score):
         phrases = (for_situation(library, situation.name, turn.intent)
@@ -67,21 +122,32 @@ def suggest(session: Session, turn: Turn) -> SuggestionSet:
         for rank, phrase in enumerate(phrases):
             rendered = render(phrase, situation.values)
             if rendered is not None:
-                suggestions.append(_suggestion(turn, rendered, situation, rank))
+                suggestions.append(_suggestion(turn, rendered, situation, rank, opener))
     if not suggestions:  # never leave the agent empty-handed; flag it for review
         situation = Situation("fallback", score=0.1)
         situations.append(situation)
         for rank, phrase in enumerate(for_situation(library, "fallback")):
             rendered = render(phrase, {})
             if rendered is not None:
-                suggestions.append(_suggestion(turn, rendered, situation, rank))
+                suggestions.append(_suggestion(turn, rendered, situation, rank, opener))
     suggestions.sort(key=lambda s: -s.score)
     order = lookup.order
     return SuggestionSet(
         suggestions=_diverse(suggestions)[:MAX_SUGGESTIONS],
         order_id=order.id if order is not None else None,
-        escalate=any("escalate:supervisor" in s.facts for s in situations),
-        situations=[s.name for s in situations])
+        escalate=(turn.mood.angry
+                  or any("escalate:supervisor" in s.facts for s in situations)),
+        situations=[s.name for s in situations],
+        context=_context(turn))
+
+
+def _context(turn: Turn) -> Dict[str, Any]:
+    """What the agent's panel shows beside the suggestions."""
+    return {"intent": turn.intent, "subtopic": turn.subtopic,
+            "label": label(turn.intent, turn.subtopic), "carried": turn.note,
+            "item_id": turn.item_id, "item_source": turn.item_source,
+            "item_candidates": list(turn.item_candidates), "reason": turn.reason,
+            "mood": turn.mood.as_dict()}
 
 
 def _diverse(suggestions: List[Suggestion]) -> List[Suggestion]:

@@ -53,7 +53,8 @@ def test_shipping_for_a_paid_order(domain: Dict[str, Any]) -> None:
     assert top["facts"] == [f"order.{order_id}.status", f"order.{order_id}.paid_at",
                             "policy.ship_within_hours"]
     assert order_id in top["text"] and "11月24日17:12" in top["text"]
-    assert set(top) == {"id", "text", "phrase_id", "intent", "slots", "facts", "score"}
+    assert set(top) == {"id", "text", "phrase_id", "intent", "slots", "facts", "score",
+                        "subtopic", "label"}
 
 
 def test_shipping_without_buyer_or_order_asks_for_the_order_number(
@@ -170,7 +171,13 @@ def test_conversation_action_follows_the_predicted_intent(domain: Dict[str, Any]
 def test_invoice_and_product(domain: Dict[str, Any]) -> None:
     _, messages = run(ActionSuggestInvoice(), tracker(intent="invoice"), domain)
     assert payload(messages)["situations"] == ["invoice_yes", "invoice_ask_details"]
+    # the buyer's order holds one product: that is the one asked about
     _, messages = run(ActionSuggestProduct(), tracker(intent="product_query"), domain)
+    assert payload(messages)["situations"][0] == "product_overview"
+    assert payload(messages)["context"]["label"] == "商品"
+    # a buyer without orders, in a shop of many products, is asked which one
+    _, messages = run(ActionSuggestProduct(), tracker(
+        intent="product_query", metadata={"buyer_id": "wuhan-none"}), domain)
     assert payload(messages)["situations"] == ["product_ask_which"]
 
 
