@@ -13,6 +13,15 @@ from bot.nlu.parser import NLU_VIEW_CHARS
 ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 
 
+class MessageMetadata(BaseModel):
+    item_id: Optional[StrictStr] = Field(None, min_length=1, max_length=20, regex=r"^[0-9]+$",
+                                         description="the item (宝贝) number the buyer is "
+                                                     "chatting from, as 千牛 shows it")
+
+    class Config:
+        extra = "forbid"
+
+
 class IncomingMessage(BaseModel):
     client_message_id: StrictStr = Field(..., min_length=1, max_length=64, regex=ID_PATTERN,
                                    description="the chat system's id; resending it is safe")
@@ -21,6 +30,7 @@ class IncomingMessage(BaseModel):
                                         "text; NUL is stored as U+FFFD); the NLU reads the "
                                         f"first {NLU_VIEW_CHARS} characters")
     buyer_id: Optional[StrictStr] = Field(None, min_length=1, max_length=64, regex=ID_PATTERN)
+    metadata: Optional[MessageMetadata] = None
 
     class Config:
         extra = "forbid"

@@ -27,7 +27,8 @@ def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: Conve
     """Runs whole on a worker thread (a sync route): the NLU, the action and the database
     writes never hold up the event loop."""
     result = ingest(session, assistant, shop_id, conversation_id, body.client_message_id,
-                    body.text, body.buyer_id, clock(), degraded=live.problem())
+                    body.text, body.buyer_id, clock(), degraded=live.problem(),
+                    item_id=body.metadata.item_id if body.metadata else None)
     view = {"message": message_view(result.message),
             "auto_reply": reply_view(result.auto_reply) if result.auto_reply else None,
             "duplicate": not result.created}

@@ -128,11 +128,13 @@ def _message(conversation: Conversation, client_message_id: str, text: str, now:
         tokens=[{"text": t.get("text"), "start": t.get("start"), "end": t.get("end")}
                 for t in outcome.parse.get("tokens") or []],
         order_id=payload.get("order_id"), slots=outcome.slots,
+        context=payload.get("context") or None,
         escalate=bool(payload.get("escalate")), degraded=outcome.degraded,
         degraded_reason=outcome.reason or payload.get("error"))
     for rank, s in enumerate(payload.get("suggestions") or []):
         message.suggestions.append(Suggestion(rank=rank, text=s["text"], phrase_id=s.get("phrase_id"),
-                                              intent=s.get("intent"), score=s.get("score")))
+                                              intent=s.get("intent"), label=s.get("label"),
+                                              score=s.get("score")))
     return message
 
 
@@ -155,9 +157,10 @@ def _auto_reply(session: Session, conversation: Conversation, message: BuyerMess
 
 def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id: str,
            client_message_id: str, text: str, buyer_id: Optional[str], now: dt.datetime,
-           degraded: Optional[str] = None) -> Ingested:
+           degraded: Optional[str] = None, item_id: Optional[str] = None) -> Ingested:
     """Store a buyer message with its suggestions (``degraded``: why the service runs
-    with less than it should, e.g. live updates without Redis)."""
+    with less than it should, e.g. live updates without Redis; ``item_id``: the item
+    the buyer is chatting from, as 千牛 shows it)."""
     text = buyer_text(text)
     now = as_utc(now)
     if session.get(Shop, shop_id) is None:
@@ -171,7 +174,8 @@ def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id
     buyer = buyer_id or (known.buyer_id if known else None)
     session.commit()  # no transaction stays open while the NLU works
     parse, nlu_problem = assistant.understand(text)
-    metadata = {"shop_id": shop_id, "buyer_id": buyer, "now": now.isoformat()}
+    metadata = {"shop_id": shop_id, "buyer_id": buyer, "now": now.isoformat(),
+                "item_id": item_id}
     sender = f"{shop_id}:{conversation_id}"
     for attempt in range(1, ATTEMPTS + 1):
         conversation = known if attempt == 1 else _conversation(session, shop_id, conversation_id)

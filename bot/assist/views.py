@@ -25,7 +25,7 @@ def suggestion_view(s: Suggestion) -> Dict[str, Any]:
     return {"id": s.id, "rank": s.rank, "text": s.text, "intent": s.intent,
             "phrase_id": s.phrase_id, "score": s.score, "status": s.status.value,
             "decided_by": s.decided_by, "decided_at": _time(s.decided_at),
-            "correct_intent": s.correct_intent}
+            "correct_intent": s.correct_intent, "label": s.label}
 
 
 def message_view(m: BuyerMessage, masked: bool = False) -> Dict[str, Any]:
@@ -45,7 +45,24 @@ def message_view(m: BuyerMessage, masked: bool = False) -> Dict[str, Any]:
             "state": m.state.value if m.state else "open", "settled_by": m.settled_by,
             "settled_at": _time(m.settled_at), "settled_by_reply_id": m.settled_by_reply_id,
             "settled_note": mask(m.settled_note) if masked and m.settled_note else m.settled_note,
+            "context": _context(m.context, masked),
             "suggestions": [suggestion_view(s) for s in m.suggestions]}
+
+
+def _context(context: Optional[Dict[str, Any]], masked: bool) -> Dict[str, Any]:
+    """Sub-topic, carried context, item and mood; buyer words in it masked off the
+    agent's own screen."""
+    out = dict(context or {})
+    if masked:
+        if out.get("carried"):
+            out["carried"] = mask(out["carried"])
+        mood = dict(out.get("mood") or {})
+        for key in ("problem", "request"):
+            if mood.get(key):
+                mood[key] = mask(mood[key])
+        if mood:
+            out["mood"] = mood
+    return out
 
 
 def reply_view(r: Reply, masked: bool = False) -> Dict[str, Any]:

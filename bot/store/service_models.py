@@ -107,6 +107,8 @@ class BuyerMessage(Base):
     settled_note = Column(String(200))     # the agent's note on handled/skipped
     # the conversation's state after this message (bot.dialogue.state); NULL before 0005
     slots = Column(JSON)
+    # what the turn was understood as: sub-topic, carried context, item, mood (engine's)
+    context = Column(JSON)
     conversation = relationship("Conversation", back_populates="messages")
     suggestions = relationship("Suggestion", back_populates="message", order_by="Suggestion.rank")
 
@@ -127,6 +129,7 @@ class Suggestion(Base):
     text = Column(Text, nullable=False)
     phrase_id = Column(String(64))
     intent = Column(String(40))
+    label = Column(String(60))            # what it answers: 物流/fee
     score = Column(Float)
     status = Column(Enum(SuggestionStatus, native_enum=False, length=16), nullable=False,
                     default=SuggestionStatus.pending)

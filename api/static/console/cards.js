@@ -63,6 +63,7 @@ export function suggestionCard(s, index, message, rerender) {
   el('div', { class: 'suggestion-head' },
     index < 3 ? el('kbd', { title: '快捷键', text: String(index + 1) }) : null,
     intentBadge(s.intent, 'suggestion-intent'),
+    s.label ? el('span', { class: 'badge', testid: 'suggestion-label', title: '这条建议回答的问题', text: s.label }) : null,
     el('span', { class: 'badge', testid: 'suggestion-confidence', title: '意图识别置信度',
       text: '置信度 ' + percent(message.confidence) }),
     s.score !== null && s.score !== undefined

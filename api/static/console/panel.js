@@ -40,11 +40,29 @@ function targetBox(message, open) {
       intentBadge(message.intent, 'message-intent'),
       el('span', { class: 'badge', testid: 'message-confidence', text: '置信度 ' + percent(message.confidence) }),
       message.escalate ? el('span', { class: 'badge badge-red', text: '建议转人工/主管' }) : null),
+    contextLine(message.context || {}),
     message.degraded ? el('div', { class: 'alert alert-warn', testid: 'degraded-warning', role: 'note' },
       el('div', { class: 'alert-title', text: '⚠ 降级建议' }),
       el('div', { text: (message.degraded_reason ? message.degraded_reason + '，' : '') +
         '建议可能不准确，发送前请仔细核对' })) : null,
     settleButtons(message));
+}
+
+/* What the turn was understood as: the sub-topic, the context carried from the previous
+   turn ("接上文：运费 → 杭州"), the item in question, the buyer's mood. */
+function contextLine(context) {
+  var mood = context.mood || {};
+  var item = context.item_id ? '宝贝 ' + context.item_id + (context.item_source === 'metadata' ? '（正在浏览）' : '')
+    : (context.item_candidates && context.item_candidates.length ? '宝贝待确认：' + context.item_candidates.length + ' 款' : null);
+  var parts = [
+    context.label ? el('span', { class: 'badge badge-blue', testid: 'message-subtopic', text: '问题：' + context.label }) : null,
+    context.carried ? el('span', { class: 'badge badge-orange', testid: 'message-carried', text: context.carried }) : null,
+    item ? el('span', { class: 'badge', testid: 'message-item', text: item }) : null,
+    mood.angry || mood.urgent ? el('span', { class: 'badge badge-red', testid: 'message-mood',
+      text: (mood.angry ? '情绪激动' : '着急') + (mood.problem ? '：' + mood.problem : '') }) : null,
+    context.unsure ? el('span', { class: 'badge', testid: 'message-unsure', text: '意图不确定：三条建议分别回答不同问题' }) : null,
+  ].filter(Boolean);
+  return parts.length ? el('div', { class: 'suggestion-head context-line', testid: 'message-context' }, parts) : null;
 }
 
 /* A notice about a suggestion whose card is gone (sent or decided elsewhere meanwhile). */
@@ -65,7 +83,7 @@ export function renderPanel() {
   }
   // Re-render only when something visible changed: keeps an edit box (and its focus) intact.
   var key = JSON.stringify([state.currentId, !!state.detail, message && [message.id, message.text,
-    message.degraded, message.intent], open.map(function (m) { return m.id; }), targetIsPicked(),
+    message.degraded, message.intent, message.context], open.map(function (m) { return m.id; }), targetIsPicked(),
   pending.map(function (s) { return [s.id, s.text, s.intent]; }), state.ui.mode, state.ui.sid,
   state.busy, state.notice && [state.notice.scope, state.notice.kind, state.notice.text]]);
   if (key === state.panelKey) return;
