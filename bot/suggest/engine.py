@@ -84,8 +84,8 @@ def _opener(library: Mapping[str, Phrase], turn: Turn) -> Optional[str]:
 def unsure(turn: Turn) -> List[str]:
     """The intents to answer side by side when the NLU is unsure (none when it is sure,
     or the turn continues a topic)."""
-    if turn.confidence >= UNSURE or turn.note:
-        return []
+    if turn.confidence >= UNSURE or turn.note or turn.intent == "nlu_fallback":
+        return []  # sure, a follow-up, or out of scope (which asks back)
     ranked = [str(r.get("name")) for r in turn.ranking[:MAX_SUGGESTIONS]
               if float(r.get("confidence") or 0) >= UNSURE_FLOOR
               and r.get("name") != "nlu_fallback"]
