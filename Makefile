@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run redis chat parse demo-data system-packages test test-fast retrain eval pii-eval compare bench bench-service lint clean
+.PHONY: help setup train run redis chat parse demo-data system-packages test test-fast retrain eval eval-conversations pii-eval compare bench bench-service lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ retrain: $(MODEL) ## Train a candidate with the reviewed messages; before/after 
 
 eval: $(MODEL) ## Held-out test, 5-fold cross-validation and real buyer turns; writes results/
 	$(PY) scripts/evaluate.py
+
+eval-conversations: $(MODEL) ## Replay the held-out conversations (tests/data/conversations/) through the service path; sendable-suggestion shares per sub-topic
+	$(PY) scripts/eval_conversations.py
 
 pii-eval: $(VENV)/.installed ## Masking precision/recall on the labelled PII sets (tests/data/pii/)
 	$(PY) scripts/eval_pii.py

@@ -27,7 +27,6 @@ from bot.assist.users import create_user
 from bot.store import runtime
 from bot.store.demo import create_demo_database
 
-
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 IN_HOURS = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)  # wuhan is open 09:00-23:30
 
