@@ -120,16 +120,17 @@ def test_scripted_conversation(servers: Dict[str, Any]) -> None:
     assert ask["suggestions"][0]["intent"] == "shipping_query"
 
     ship = custom(say(rasa, sender, f"订单号{order_id}"))
-    assert ship["situations"] == ["paid_not_shipped"]
+    # the order number answers the dispatch-time question: its deadline (paid + 24 h)
+    assert ship["situations"] == ["dispatch_by"]
     assert ship["order_id"] == order_id
-    assert "11月24日17:12" in ship["suggestions"][0]["text"]
+    assert "11月24日 17:12" in ship["suggestions"][0]["text"]
 
     fee = custom(say(rasa, sender, "到新疆运费多少"))
     assert fee["situations"] == ["fee_quote"]
     assert fee["suggestions"][0]["slots"]["fee"] == "15元"
 
     refund = custom(say(rasa, sender, "我要退货"))
-    assert refund["situations"] == ["refund_paid_not_shipped"]  # the remembered order
+    assert refund["situations"] == ["refund_how_not_shipped"]  # the remembered order, not shipped
     assert order_id in refund["suggestions"][0]["text"]
 
 
