@@ -12,7 +12,6 @@ import enum
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Enum,
     ForeignKey,
     Integer,
@@ -22,6 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
+
+from bot.store.types import UTCDateTime
 
 Base = declarative_base()
 
@@ -112,12 +113,12 @@ class Order(Base):
     shop_id = Column(String(32), ForeignKey("shops.id"), nullable=False, index=True)
     buyer_id = Column(String(64), ForeignKey("buyers.id"), nullable=False, index=True)
     status = Column(Enum(OrderStatus, name="order_status"), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    paid_at = Column(DateTime(timezone=True))
-    shipped_at = Column(DateTime(timezone=True))
-    delivered_at = Column(DateTime(timezone=True))
-    completed_at = Column(DateTime(timezone=True))
-    closed_at = Column(DateTime(timezone=True))
+    created_at = Column(UTCDateTime(), nullable=False)
+    paid_at = Column(UTCDateTime())
+    shipped_at = Column(UTCDateTime())
+    delivered_at = Column(UTCDateTime())
+    completed_at = Column(UTCDateTime())
+    closed_at = Column(UTCDateTime())
     total = Column(Numeric(10, 2), nullable=False)
     postage = Column(Numeric(10, 2), nullable=False, default=0)
     receiver = Column(String(64))
@@ -154,8 +155,8 @@ class Shipment(Base):
     order_id = Column(String(20), ForeignKey("orders.id"), nullable=False, index=True)
     courier = Column(String(20), nullable=False)
     tracking_no = Column(String(30), nullable=False)
-    shipped_at = Column(DateTime(timezone=True), nullable=False)
-    delivered_at = Column(DateTime(timezone=True))
+    shipped_at = Column(UTCDateTime(), nullable=False)
+    delivered_at = Column(UTCDateTime())
     order = relationship("Order", back_populates="shipments")
     events = relationship("ShipmentEvent", back_populates="shipment",
                           cascade="all, delete-orphan", order_by="ShipmentEvent.at")
@@ -165,7 +166,7 @@ class ShipmentEvent(Base):
     __tablename__ = "shipment_events"
     id = Column(Integer, primary_key=True)
     shipment_id = Column(Integer, ForeignKey("shipments.id"), nullable=False, index=True)
-    at = Column(DateTime(timezone=True), nullable=False)
+    at = Column(UTCDateTime(), nullable=False)
     description = Column(String(200), nullable=False)
     location = Column(String(50))
     shipment = relationship("Shipment", back_populates="events")
@@ -195,7 +196,7 @@ class AfterSale(Base):
     reason = Column(String(100), nullable=False)
     quality_issue = Column(Integer, nullable=False, default=0)  # 1 = 质量问题
     amount = Column(Numeric(10, 2), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False)
     order = relationship("Order", back_populates="after_sales")
 
 
@@ -216,5 +217,5 @@ class OrderFlag(Base):
     colour = Column(Enum(FlagColour, name="flag_colour"), nullable=False)
     note = Column(Text, nullable=False)
     author = Column(String(64), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False)
     order = relationship("Order", back_populates="flags")

@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from bot.store.models import Base
+from bot.store.types import UTCDateTime
 
 
 def utcnow() -> dt.datetime:
@@ -54,7 +54,7 @@ class User(Base):
     shops = Column(JSON, nullable=False, default=list)  # shop ids; admins see all
     token_hash = Column(String(64), nullable=False, unique=True)  # sha256 of the token
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 class Conversation(Base):
@@ -64,8 +64,8 @@ class Conversation(Base):
     shop_id = Column(String(32), ForeignKey("shops.id"), nullable=False, index=True)
     external_id = Column(String(64), nullable=False)  # the chat system's conversation id
     buyer_id = Column(String(64))
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    last_message_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_message_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     unread = Column(Integer, nullable=False, default=0)
     messages = relationship("BuyerMessage", back_populates="conversation",
                             order_by="BuyerMessage.id")
@@ -89,7 +89,7 @@ class BuyerMessage(Base):
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
     client_message_id = Column(String(64), nullable=False)
     text = Column(Text, nullable=False)
-    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    received_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
     intent = Column(String(40))
     confidence = Column(Float)
     ranking = Column(JSON, nullable=False, default=list)   # [{"name", "confidence"}]
@@ -102,7 +102,7 @@ class BuyerMessage(Base):
     state = Column(Enum(MessageState, native_enum=False, length=16), nullable=False,
                    default=MessageState.open, server_default="open")
     settled_by = Column(String(64))       # the agent who answered, handled or skipped it
-    settled_at = Column(DateTime(timezone=True))
+    settled_at = Column(UTCDateTime())
     settled_by_reply_id = Column(Integer)  # the reply that settled it (None: handled/skipped)
     settled_note = Column(String(200))     # the agent's note on handled/skipped
     # the conversation's state after this message (bot.dialogue.state); NULL before 0005
@@ -134,7 +134,7 @@ class Suggestion(Base):
     status = Column(Enum(SuggestionStatus, native_enum=False, length=16), nullable=False,
                     default=SuggestionStatus.pending)
     decided_by = Column(String(64))
-    decided_at = Column(DateTime(timezone=True))
+    decided_at = Column(UTCDateTime())
     correct_intent = Column(String(40))   # the agent's correction on reject
     reject_reason = Column(Text)
     message = relationship("BuyerMessage", back_populates="suggestions")
@@ -166,7 +166,7 @@ class Reply(Base):
     approved_by = Column(String(64))      # user name; None only for auto_offhours
     offhours_window = Column(String(16))  # closed period of an auto-reply (one per window)
     compliance = Column(JSON)             # warnings the agent confirmed before sending
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     conversation = relationship("Conversation", back_populates="replies")
     message = relationship("BuyerMessage", foreign_keys=[message_id])
     suggestion = relationship("Suggestion")
@@ -181,7 +181,7 @@ class LiveEvent(Base):
     shop_id = Column(String(32), nullable=False, index=True)
     kind = Column(String(32), nullable=False)
     data = Column(JSON, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 class StreamTicket(Base):
@@ -193,8 +193,8 @@ class StreamTicket(Base):
     ticket_hash = Column(String(64), nullable=False, unique=True)  # sha256 of the ticket
     user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
     shop_id = Column(String(32), nullable=False)
-    expires_at = Column(DateTime(timezone=True), nullable=False)
-    used_at = Column(DateTime(timezone=True))
+    expires_at = Column(UTCDateTime(), nullable=False)
+    used_at = Column(UTCDateTime())
 
 
 class ReviewStatus(str, enum.Enum):
@@ -214,7 +214,7 @@ class Review(Base):
     intent = Column(String(40))          # the right intent (confirmed or relabelled)
     entities = Column(JSON, nullable=False, default=list)  # [{"entity", "start", "end", "value"}]
     reviewer = Column(String(64), nullable=False)
-    reviewed_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    reviewed_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     message = relationship("BuyerMessage")
 
 
@@ -240,5 +240,5 @@ class ModelVersion(Base):
     examples_added = Column(Integer, nullable=False, default=0)
     requested_by = Column(String(64))
     decided_by = Column(String(64))
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    decided_at = Column(DateTime(timezone=True))
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    decided_at = Column(UTCDateTime())
