@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -71,3 +73,20 @@ def height_cm(metres: str, rest: str) -> float | None:
         return m * 100 + int(digits[:2])
     cm = parse_cn_integer(rest)  # 一米六十五 (rare)
     return None if cm is None else m * 100 + cm
+
+
+_COUNTERS = "个件杯盒条双包袋罐饼瓶套只份床提箱"
+_COUNT = re.compile(r"(\d{1,3}|[" + "".join(CN_DIGITS) + r"十]{1,3})\s*([" + _COUNTERS + "])")
+
+
+def quantity(text: str) -> int | None:
+    """How many the buyer means to buy: 买两个, 2件, 三盒 → 2, 2, 3 (None if not said).
+    斤/kg and other measures are not counts; 这个/那件 carry no number."""
+    for m in _COUNT.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isdigit() or text[start - 1] in "×x*第"):
+            continue
+        n = int(m.group(1)) if m.group(1).isdigit() else parse_cn_integer(m.group(1))
+        if n and 0 < n < 1000:
+            return n
+    return None

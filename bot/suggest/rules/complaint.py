@@ -51,8 +51,11 @@ def _ack(turn: Turn) -> Optional[Situation]:
     mood = turn.mood
     if not (mood.long or mood.problem) or not (mood.problem or mood.request):
         return None
+    # A long complaint is answered first in its own facts; a short one that names what
+    # broke is better served by what the shop does about it, the acknowledgement next.
     return Situation("complaint_ack", {"problem": _problem(mood.problem), "request": mood.request},
-                     ["message.problem", "message.request", ESCALATE], score=1.0)
+                     ["message.problem", "message.request", ESCALATE],
+                     score=1.0 if mood.long else 0.96)
 
 
 def _status(order: Order) -> Situation:

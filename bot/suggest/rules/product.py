@@ -14,6 +14,7 @@ from typing import List, Optional, Sequence, Union
 
 from sqlalchemy.orm import Session
 
+from bot.nlu.numbers import quantity
 from bot.policy import ShopPolicy
 from bot.sizing import measures_body, recommend
 from bot.store.models import Product
@@ -97,6 +98,11 @@ def price(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
         name = "price_below" if float(p.price) <= limit else "price_above"
         out.append(Situation(name, {"product": p.title, "price": _price_text(p),
                                     "limit": f"{limit:g}元"}, [_fact(p, "price")]))
+    count = quantity(turn.text)
+    if count is not None and count > 1:  # 两个多少钱: the total first
+        out.append(Situation("product_price_total", {
+            "product": p.title, "price": _price_text(p), "quantity": count,
+            "total": f"{float(p.price) * count:g}元"}, [_fact(p, "price"), "message.quantity"]))
     out.append(Situation("product_price", {"product": p.title, "price": _price_text(p)},
                          [_fact(p, "price")], score=0.95))
     for coupon in policy.bargain.coupons[:1]:
@@ -150,9 +156,20 @@ def _asked_size(turn: Turn, p: Product) -> Optional[str]:
                                                text)), None)
 
 
+# 黑色/黑的 for 星空黑: the hue the buyer names, when one colour of the item has it.
+_HUE = re.compile(r"([黑白灰蓝红粉绿黄紫棕咖米藏卡驼])(?:色|的|款)")
+
+
 def _asked_colour(turn: Turn, p: Product) -> Optional[str]:
     colours = sorted(p.colours or [], key=len, reverse=True)
-    return next((c for c in colours if c in turn.text), None)
+    named = next((c for c in colours if c in turn.text), None)
+    if named is not None:
+        return named
+    for hue in _HUE.findall(turn.text):
+        having = [c for c in colours if hue in c]
+        if len(having) == 1:
+            return having[0]
+    return None
 
 
 @_with_item

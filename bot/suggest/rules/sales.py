@@ -15,6 +15,7 @@ from typing import Dict, List, NamedTuple, Optional
 
 from sqlalchemy.orm import Session
 
+from bot.nlu.numbers import quantity
 from bot.policy import Coupon, ShopPolicy
 from bot.store.queries import find_product
 from bot.suggest.context import (
@@ -54,8 +55,11 @@ def price_of(session: Session, turn: Turn) -> Optional[Price]:
     if turn.item_id:
         product = find_product(session, turn.shop_id, turn.item_id)
         if product is not None:
-            return Price(float(product.price), product.title,
-                         [f"product.{product.item_no}.price"])
+            count = quantity(turn.text) or 1  # 买两个: the price of two
+            return Price(float(product.price) * count,
+                         product.title + (f"×{count}" if count > 1 else ""),
+                         [f"product.{product.item_no}.price"]
+                         + (["message.quantity"] if count > 1 else []))
     return None
 
 

@@ -12,6 +12,7 @@ from bot.policy import ShopPolicy
 from bot.store.models import Order, OrderStatus, Shipment
 from bot.suggest.context import OrderLookup, Situation, Turn, ship_deadline, shop_time
 from bot.suggest.rules.common import Rule, after_sales, order_missing, order_or_question  # noqa: F401
+from bot.suggest.rules.sales import price_of
 from bot.suggest.rules.shipping_parcel import (
     ESCALATE,
     amount_of,
@@ -278,12 +279,18 @@ def free_shipping(session: Session, policy: ShopPolicy, turn: Turn,
             for s in fee_for_place(policy, place, courier_of(turn), detailed=True)]
     rule = Situation("free_shipping_rule", values, facts)
     amount, source = amount_of(turn), "turn.entities.amount"
+    said = yuan(amount) if amount is not None else ""
     if amount is None and order is not None:
         amount, source = float(order.total), f"order.{order.id}.total"
+        said = f"这单商品金额{yuan(amount)}"
     if amount is None:
-        return [rule]
+        item = price_of(session, turn)  # the item in view: how far its price is from 包邮
+        if item is None or item.product is None:
+            return [rule]
+        amount, source = item.value, item.facts[0]
+        facts = facts + item.facts[1:]  # the quantity the buyer said
+        said = f"{item.product}（{yuan(amount)}）"
     rule.score = 0.8
     gap = threshold - amount
-    said = yuan(amount) if source.startswith("turn") else f"这单商品金额{yuan(amount)}"
     return [Situation("free_shipping_gap" if gap > 0 else "free_shipping_reached",
                       {**values, "amount": said, "gap": yuan(max(gap, 0))}, facts + [source]), rule]

@@ -309,7 +309,13 @@ def unshipped(policy: ShopPolicy, turn: Turn, order: Order, within: str = "dispa
                   "ship_within_hours": policy.ship_within_hours}
         if urged:
             return [Situation("urge_overdue", values, facts + [ESCALATE])]
-        return [Situation("paid_overdue", values, facts)]
+        late = Situation("paid_overdue", values, facts)
+        if within == "arrival_after_dispatch" and extra:  # late, and how long it then travels
+            known = dict(extra)
+            travel = known.pop("facts", [])
+            late.score = 0.9
+            return [Situation("arrival_overdue", {**values, **known}, facts + travel), late]
+        return [late]
     extra = dict(extra or {})
     facts += extra.pop("facts", [])
     values = {"order_id": order.id, "ship_by": ship_by(policy, deadline, turn.now), **extra}

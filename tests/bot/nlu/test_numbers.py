@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.numbers import height_cm, parse_cn_integer, parse_number
+from bot.nlu.numbers import height_cm, parse_cn_integer, parse_number, quantity
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,10 @@ def test_parse_number(text: str, value: float) -> None:
 )
 def test_height_cm(metres: str, rest: str, cm: float) -> None:
     assert height_cm(metres, rest) == cm
+
+
+@pytest.mark.parametrize("text, n", [("买两个能包邮吗", 2), ("2件多少钱", 2), ("三盒一共多少", 3),
+                                     ("这个多少钱", None), ("165斤穿什么码", None),
+                                     ("第2件半价吗", None), ("80抽×5包", None)])
+def test_quantity_is_a_count_with_its_counter_word(text: str, n: object) -> None:
+    assert quantity(text) == n

@@ -68,6 +68,22 @@ def test_stock_of_a_size_in_stock(demo_session: Session) -> None:
     assert "有货" in result.suggestions[0].text or "现货" in result.suggestions[0].text
 
 
+def test_a_hue_names_the_items_colour_that_has_it(demo_session: Session) -> None:
+    cup = item("wuhan", "保温杯")  # 星空黑 in stock, 樱花粉 sold out
+    black = ask(demo_session, "product_query", "stock", "黑色还有吗", item_id=cup.item_no)
+    assert "星空黑" in black.suggestions[0].text and "有" in black.suggestions[0].text
+    pink = ask(demo_session, "product_query", "stock", "粉色的呢", item_id=cup.item_no)
+    assert "樱花粉" in pink.suggestions[0].text
+    assert "没货" in pink.suggestions[0].text or "缺货" in pink.suggestions[0].text
+
+
+def test_the_price_of_several_is_the_total(demo_session: Session) -> None:
+    cup = item("wuhan", "保温杯")
+    result = ask(demo_session, "product_query", "price", "买三个多少钱", item_id=cup.item_no)
+    total = f"{float(cup.price) * 3:g}元"
+    assert total in result.suggestions[0].text and "message.quantity" in result.suggestions[0].facts
+
+
 def test_a_weight_alone_recommends_and_asks_only_for_the_height(demo_session: Session) -> None:
     tee = item("shanghai", "T恤")
     result = ask(demo_session, "size_query", "recommend", "165斤穿什么码", shop="shanghai",

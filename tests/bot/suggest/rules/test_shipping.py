@@ -420,6 +420,18 @@ def test_arrival_before_dispatch_gives_deadline_and_travel_time(demo_session: Se
     assert "前" in top.slots["ship_by"] and top.slots["delivery_days"] in top.text
 
 
+
+@pytest.mark.parametrize("shop", SHOPS)
+def test_arrival_of_an_overdue_order_apologises_and_gives_the_travel_time(
+        demo_session: Session, shop: str) -> None:
+    order = the_order(demo_session, shop, "paid_overdue")
+    result = ship(demo_session, "arrival", buyer=f"{shop}-paid_overdue", shop=shop)
+    assert result.situations[0] == "arrival_overdue"
+    top = result.suggestions[0]
+    assert order.id in top.text and order.province in top.text
+    assert top.slots["delivery_days"] in top.text and "policy.shipping.delivery_days" in top.facts
+    assert "前" not in top.text  # no deadline that has passed is promised
+
 # ---------------------------------------------------------------- stalled
 
 @pytest.mark.parametrize("shop", SHOPS)
@@ -571,6 +583,22 @@ def test_free_shipping_says_how_far_an_amount_is(demo_session: Session, amount: 
     assert "turn.entities.amount" in top.facts
     if gap:
         assert top.slots["gap"] == gap and gap in top.text
+
+
+@pytest.mark.parametrize("text, gap, situation", [
+    ("能包邮吗", "20元", "free_shipping_gap"),            # 保温杯 79: 20 short of 99
+    ("买两个能包邮吗", None, "free_shipping_reached")])   # two are 158
+def test_free_shipping_of_the_item_in_view_says_how_far_its_price_is(
+        demo_session: Session, text: str, gap: Optional[str], situation: str) -> None:
+    result = ship(demo_session, "free_shipping", text=text, item_id="520164237591")
+    assert result.situations[0] == situation
+    top = result.suggestions[0]
+    assert "保温杯" in top.text and "99元" in top.text
+    assert "product.520164237591.price" in top.facts
+    if gap:
+        assert top.slots["gap"] == gap and gap in top.text
+    else:
+        assert "158元" in top.text and "message.quantity" in top.facts
 
 
 @pytest.mark.parametrize("shop", SHOPS)
