@@ -56,6 +56,13 @@ class AutoReply:
     phrase_ids: tuple
 
 
+def back_time(window: ClosedWindow, now: dt.datetime) -> str:
+    """When agents are back, as the buyer reads it: 今天09:00 / 明天09:00."""
+    local_now = now.astimezone(window.back_at.tzinfo)
+    when = "今天" if window.back_at.date() == local_now.date() else "明天"
+    return f"{when}{window.back_at:%H:%M}"
+
+
 def _first(library: Mapping[str, Phrase], situation: str, values: dict) -> Optional[tuple]:
     for phrase in sorted(for_situation(library, situation), key=lambda p: p.id):
         rendered = render(phrase, values)
@@ -70,9 +77,7 @@ def auto_reply(policy: ShopPolicy, library: Mapping[str, Phrase], now: dt.dateti
     window = closed_window(policy, now)
     if window is None or window.key in set(sent_windows):
         return None
-    local_now = now.astimezone(window.back_at.tzinfo)
-    when = ("今天" if window.back_at.date() == local_now.date() else "明天")
-    values = {"open_time": f"{when}{window.back_at:%H:%M}", "shop_name": policy.name}
+    values = {"open_time": back_time(window, now), "shop_name": policy.name}
     greeting = _first(library, "offhours_greeting", values)
     line = _first(library, INTENT_LINES.get(intent or "", "offhours_other"), values)
     if greeting is None:

@@ -38,6 +38,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "affirm_ack": (),
     "deny_ack": (),
     "handoff": (),
+    "handoff_offhours": ("open_time",),
     "fallback": (),
     "product_info": ("product",),
     "product_ask_which": (),

@@ -75,3 +75,25 @@ def recommend(chart: Optional[Sequence[Dict[str, Any]]], height_cm: Optional[flo
         reason += f"，两者不一致时建议选大一码的{size}"
     return SizeAdvice(size, reason, chart[by_h]["size"] if by_h is not None else None,
                       chart[by_w]["size"] if by_w is not None else None)
+
+
+def shoe_size(chart: Optional[Sequence[Dict[str, Any]]], foot_cm: Optional[float],
+              usual: Optional[str], roomy: bool) -> Optional[SizeAdvice]:
+    """A shoe size from the foot length (the chart's ``foot_cm``), else the size usually
+    worn; one size up for a high instep or a wide foot (the catalogue's advice)."""
+    if not chart or not _ranges(chart, "foot_cm"):
+        return None
+    sizes = [str(row["size"]) for row in chart]
+    if foot_cm is not None:
+        index: Optional[int] = _fit(chart, "foot_cm", foot_cm)
+        reason = f"脚长{foot_cm:g}cm对应{sizes[index]}" if index is not None else ""
+    elif usual is not None and usual in sizes:
+        index, reason = sizes.index(usual), f"平时穿{usual}"
+    else:
+        return None
+    if index is None:
+        return None
+    if roomy and index + 1 < len(sizes):
+        index += 1
+        reason += "，脚背高或脚宽选大一码"
+    return SizeAdvice(sizes[index], reason, None, None)

@@ -20,10 +20,12 @@ from typing import Any, Dict, List, Optional
 from bot.dialogue.labels import label
 
 # Entities a follow-up may carry over or replace.
-CARRIED = ("location", "courier", "size", "colour", "height", "weight", "amount")
+CARRIED = ("location", "courier", "size", "colour", "height", "weight", "foot_length",
+           "amount")
 # Topics one may continue into the other (a complaint about quality → how to return).
 RELATED = {"complaint": ("refund", "change_order"), "refund": ("complaint",),
            "product_query": ("size_query",), "size_query": ("product_query",)}
+FALLBACK = "nlu_fallback"
 SHORT = 10             # content characters: at most this many to be elliptical
 CONFIDENT = 0.75       # own intent at least this sure: not a continuation
 RELATED_FLOOR = 0.10   # a related topic this far down the ranking may be continued
@@ -114,8 +116,8 @@ def resolve(text: str, intent: str, confidence: float, ranking: List[Dict[str, A
             # a related topic lower in the ranking, or the previous topic itself
             ranked = [t for t in related if _ranked(ranking, t) >= RELATED_FLOOR]
             choice = max(ranked, key=lambda t: _ranked(ranking, t)) if ranked else None
-        if choice is None and ellipsis:
-            choice = previous
+        if choice is None and (ellipsis or intent == FALLBACK):
+            choice = previous  # 就最近买的那个 / 我脚背有点高: not understood alone, so the topic goes on
         if choice is not None:
             under = _subtopic_under(subtopics, choice)
             if choice == previous and (under is None or _only_entities(text, entities)):

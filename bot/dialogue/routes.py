@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional
 
-from bot.suggest.rules import change, common, complaint, product, refund, sales, shipping
+from bot.suggest.rules import change, common, complaint, product, refund, sales, shipping, sizes
 from bot.suggest.rules.common import Rule
 
 FALLBACK = "nlu_fallback"
@@ -47,8 +47,8 @@ ROUTES: Dict[str, Route] = {
         "return_postage": refund.return_postage, "cancel": refund.cancel,
         "status": refund.status, "refuse_delivery": refund.refuse_delivery,
         "shipping_fee_refund": refund.shipping_fee_refund}),
-    "size_query": Route("action_suggest_size", product.size, subtopics={
-        "recommend": product.size, "chart": product.size_chart}),
+    "size_query": Route("action_suggest_size", sizes.size, subtopics={
+        "recommend": sizes.size, "chart": sizes.size_chart}),
     "bargain": Route("action_suggest_bargain", sales.general, subtopics={
         "discount": sales.discount, "coupon": sales.coupon, "threshold": sales.threshold,
         "gift": sales.gift}),
@@ -67,8 +67,7 @@ ROUTES: Dict[str, Route] = {
     "goodbye": Route("action_suggest_conversation", common.simple("goodbye"), topical=False),
     "affirm": Route("action_suggest_conversation", common.simple("affirm_ack"), topical=False),
     "deny": Route("action_suggest_conversation", common.simple("deny_ack"), topical=False),
-    "human_handoff": Route("action_suggest_conversation", common.simple("handoff"),
-                           topical=False),
+    "human_handoff": Route("action_suggest_conversation", common.handoff, topical=False),
     FALLBACK: Route("action_suggest_conversation", common.simple("fallback"), topical=False),
 }
 

@@ -114,6 +114,21 @@ def _height(text: str) -> Iterator[RuleMatch]:
         yield RuleMatch("height", m.start(1), m.end(1), {"cm": float(m.group(1))})
 
 
+def _foot(text: str) -> Iterator[RuleMatch]:
+    """A foot length for shoe sizes: 脚长24.3 / 23.2cm / 脚长二十四 (20–32 cm)."""
+    seen = set()
+    for m in re.finditer(r"(?:脚长|脚的长度|脚掌长)\s*(?:是|有|大概|约)?\s*(\d{2}(?:\.\d{1,2})?)"
+                         r"\s*(?:cm|CM|厘米|公分)?", text):
+        value = float(m.group(1))
+        if 20 <= value <= 32:
+            seen.add(m.start(1))
+            yield RuleMatch("foot_length", m.start(1), m.end(), {"cm": value})
+    for m in re.finditer(r"(?<![\d.])(\d{2}\.\d{1,2})\s*(?:cm|CM|厘米|公分)", text):
+        value = float(m.group(1))
+        if 20 <= value <= 32 and m.start(1) not in seen:
+            yield RuleMatch("foot_length", m.start(1), m.end(), {"cm": value})
+
+
 _LETTER_SIZE = r"(?:[2-6]XL|X{1,4}L|XXS|XS|S|M|L)"
 
 
@@ -124,6 +139,9 @@ def _size(text: str) -> Iterator[RuleMatch]:
         yield RuleMatch("size", m.start(), m.end(), {"size": m.group(1).upper()})
     for m in re.finditer(r"(?<![\d.])(\d{2,3}(?:\.5)?)\s*(码|号)", text):
         yield RuleMatch("size", m.start(), m.end(), {"size": m.group(1)})
+    # 平时穿38 / 一般穿40的: a shoe size said without 码
+    for m in re.finditer(r"穿\s*(3[3-9]|4[0-8])(?![\d.码号斤kK公cC厘])", text):
+        yield RuleMatch("size", m.start(1), m.end(1), {"size": m.group(1), "usual": True})
     # Bra sizes: 75B, 80C
     for m in re.finditer(r"(?<![0-9A-Za-z])((?:6[5-9]|[7-9][05]|100)[A-Ga-g])(?![A-Za-z])", text):
         yield RuleMatch("size", m.start(), m.end(), {"size": m.group(1).upper()})
@@ -156,6 +174,7 @@ RULES: List[Callable[[str], Iterator[RuleMatch]]] = [
     _digits_run,
     _weight,
     _height,
+    _foot,
     _size,
     _amount,
     _courier_before_kuaidi,

@@ -32,7 +32,7 @@ COURIER_ALIASES = {
     "汇通": "百世汇通", "百世": "百世汇通", "yto": "圆通", "zto": "中通", "京东物流": "京东",
     "天天快递": "天天",
 }
-ENTITY_LABELS = ("order_id", "location", "height", "weight", "size", "courier",
+ENTITY_LABELS = ("order_id", "location", "height", "weight", "foot_length", "size", "courier",
                  "amount", "phone", "id_number")
 
 if not Span.has_extension("info"):

@@ -6,6 +6,7 @@ from typing import Callable, List, Optional, Union
 
 from sqlalchemy.orm import Session
 
+from bot.offhours import back_time, closed_window
 from bot.policy import ShopPolicy
 from bot.store.models import Order, OrderStatus
 from bot.suggest.context import (
@@ -57,6 +58,17 @@ def simple(name: str) -> Rule:
 def greet(session: Session, policy: ShopPolicy, turn: Turn,
           lookup: OrderLookup) -> List[Situation]:
     return [Situation("greet_open", {"shop_name": policy.name}, ["policy.name"])]
+
+
+def handoff(session: Session, policy: ShopPolicy, turn: Turn,
+            lookup: OrderLookup) -> List[Situation]:
+    """转人工: the agent answers as the human they are; off hours (a message read when the
+    shop opens, or answered by whoever is on late), when the agents are back."""
+    window = closed_window(policy, turn.now)
+    if window is None:
+        return [Situation("handoff")]
+    return [Situation("handoff_offhours", {"open_time": back_time(window, turn.now)},
+                      ["policy.business_hours"]), Situation("handoff", score=0.8)]
 
 
 def invoice(session: Session, policy: ShopPolicy, turn: Turn,

@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from bot.nlu.numbers import quantity
 from bot.policy import ShopPolicy
-from bot.sizing import measures_body, recommend
+from bot.sizing import measures_body
 from bot.store.models import Product
 from bot.store.queries import find_product, shop_products
 from bot.suggest.context import OrderLookup, Situation, Turn
+from bot.suggest.rules import product_facts
 
 MAX_NAMED = 4  # candidates named when asking which item
+MAX_ALTERNATIVES = 5  # in-stock SKUs offered for a sold-out one
 _ITEM_NO = re.compile(r"(?<!\d)(\d{11,12})(?!\d)")
+_STOCK_ASKED = re.compile(r"有吗|有没有|有货|还有|有现货|没货|缺货|卖完|断码|库存")
 _BELOW = re.compile(r"(?:<|＜|小于|低于|不到|不超过)\s*(\d+(?:\.\d+)?)"
                     r"|(\d+(?:\.\d+)?)\s*(?:块|元)?(?:以内|以下|之内)")
 
@@ -81,6 +84,7 @@ def _with_item(rule):  # type: ignore[no-untyped-def]
         return [found] if isinstance(found, Situation) else rule(policy, turn, found)
     wrapped.__name__ = rule.__name__
     wrapped.__doc__ = rule.__doc__
+    wrapped.__wrapped__ = rule  # type: ignore[attr-defined]
     return wrapped
 
 
@@ -113,37 +117,23 @@ def price(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     return out
 
 
-@_with_item
-def material(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
-    if not p.material:
-        return [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
-    return [Situation("product_material", {"product": p.title, "material": p.material},
-                      [_fact(p, "material")])]
+def _field_rule(usual: str):  # type: ignore[no-untyped-def]
+    """A question about one catalogue field, answered from the field the words point to
+    (``product_facts``), the sub-topic's own field next."""
+    @_with_item
+    def rule(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
+        if _STOCK_ASKED.search(turn.text) and (_asked_size(turn, p) or _asked_colour(turn, p)):
+            return stock.__wrapped__(policy, turn, p)  # 粉色41有吗: the stock
+        out = product_facts.answer(turn, p, usual)
+        return out or [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
+    rule.__name__ = usual
+    return rule
 
 
-@_with_item
-def colour_diff(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
-    if not p.colour_note:
-        return [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
-    return [Situation("product_colour_note", {"product": p.title, "colour_note": p.colour_note},
-                      [_fact(p, "colour_note")])]
-
-
-@_with_item
-def usage(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
-    if not p.usage:
-        return [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
-    return [Situation("product_usage", {"product": p.title, "usage": p.usage},
-                      [_fact(p, "usage")])]
-
-
-@_with_item
-def authenticity(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
-    if not p.authenticity:
-        return [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
-    return [Situation("product_authenticity", {"product": p.title,
-                                               "authenticity": p.authenticity},
-                      [_fact(p, "authenticity")])]
+material = _field_rule("material")
+colour_diff = _field_rule("colour_note")
+usage = _field_rule("usage")
+authenticity = _field_rule("authenticity")
 
 
 def _asked_size(turn: Turn, p: Product) -> Optional[str]:
@@ -176,6 +166,8 @@ def _asked_colour(turn: Turn, p: Product) -> Optional[str]:
 def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     """Stock of the colour and size asked, with what else is in stock."""
     size, colour = _asked_size(turn, p), _asked_colour(turn, p)
+    if size is None and colour is None and product_facts.cued(turn.text, p):
+        return product_facts.answer(turn, p, None)  # 有荧光剂吗: the material, not stock
     skus = [s for s in p.skus if (size is None or s.size == size)
             and (colour is None or s.colour == colour)]
     facts = [_fact(p, "skus")]
@@ -193,8 +185,14 @@ def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
         return [Situation("stock_some_out", {"product": p.title, "sold_out": gone}, facts)]
     others = [s for s in p.skus if s.stock > 0 and (colour is None or s.colour == colour
                                                     or size is not None and s.size == size)]
-    alternatives = "、".join(dict.fromkeys(
-        "".join(x for x in (s.colour, f"{s.size}码" if s.size else None) if x) for s in others))
+    # the same size in another colour first, then the same colour's nearest sizes
+    order = [s.size for s in p.skus]
+    others.sort(key=lambda s: (size is None or s.size != size,
+                               abs(order.index(s.size) - order.index(size))
+                               if size in order and s.size in order else 0))
+    alternatives = "、".join(list(dict.fromkeys(
+        "".join(x for x in (s.colour, f"{s.size}码" if s.size else None) if x)
+        for s in others))[:MAX_ALTERNATIVES])
     if not sku_name:
         return [Situation("stock_none", {"product": p.title}, facts)]
     out = [Situation("stock_out", {"product": p.title, "sku": sku_name,
@@ -206,81 +204,20 @@ def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
 
 @_with_item
 def overview(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
+    """What the item is (price, material); a field the words point to answers first."""
+    if _STOCK_ASKED.search(turn.text) and (_asked_size(turn, p) or _asked_colour(turn, p)):
+        return stock.__wrapped__(policy, turn, p)
     facts = [_fact(p, "price"), _fact(p, "material")]
-    return [Situation("product_overview", {"product": p.title, "price": _price_text(p),
-                                           "material": p.material or None}, facts),
-            Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"],
-                      score=0.9)]
+    matched = product_facts.answer(turn, p, None)
+    for s in matched:
+        s.score = round(s.score - 0.02, 2)  # above the overview
+    return matched + [Situation("product_overview", {
+        "product": p.title, "price": _price_text(p), "material": p.material or None},
+        facts, score=0.9), Situation("product_info", {"product": p.title},
+                                     [f"product.{p.item_no}"], score=0.85)]
 
 
 def general(session: Session, policy: ShopPolicy, turn: Turn,
             lookup: OrderLookup) -> List[Situation]:
     """A product question without a recognised sub-topic: what the item is, or which."""
     return overview(session, policy, turn, lookup)
-
-
-def _measure(turn: Turn, name: str, unit: str) -> Optional[float]:
-    e = turn.entity(name)
-    if not e:
-        return None
-    value = (e.get("additional_info") or {}).get(unit)
-    if value is None:
-        digits = re.search(r"\d+(?:\.\d+)?", str(e.get("value")))
-        value = float(digits.group(0)) if digits else None
-        if value is not None and name == "weight" and "kg" in str(e.get("value")).lower():
-            value *= 2
-        if value is not None and name == "height" and value < 3:
-            value *= 100
-    return float(value) if value is not None else None
-
-
-def size(session: Session, policy: ShopPolicy, turn: Turn,
-         lookup: OrderLookup) -> List[Situation]:
-    """A size from height and/or weight for the item in question; asks only for what is
-    missing."""
-    cm, jin = _measure(turn, "height", "cm"), _measure(turn, "weight", "jin")
-    found = item_of(session, turn, lookup, sized=True)
-    if isinstance(found, Situation):
-        return [found]
-    p = found
-    if p.size_chart and not measures_body(p.size_chart):
-        return [Situation("size_shoe", {"product": p.title}, [_fact(p, "size_chart")])]
-    if not p.size_chart:
-        return [Situation("size_no_chart", {"product": p.title}, [_fact(p, "size_chart")])]
-    if cm is None and jin is None:
-        return [Situation("size_ask_measurements")]
-    advice = recommend(p.size_chart, cm, jin)
-    if advice is None:
-        return [Situation("size_ask_measurements")]
-    height = turn.value("height") if cm is not None else None
-    weight = turn.value("weight") if jin is not None else None
-    facts = [_fact(p, "size_chart"), advice.reason]
-    if height and weight:
-        return [Situation("size_recommend", {"height": height, "weight": weight,
-                                             "size": advice.size, "product": p.title}, facts)]
-    if weight:
-        return [Situation("size_by_weight_ask_height", {"weight": weight, "size": advice.size,
-                                                        "product": p.title}, facts)]
-    return [Situation("size_by_height_ask_weight", {"height": height, "size": advice.size,
-                                                    "product": p.title}, facts)]
-
-
-def size_chart(session: Session, policy: ShopPolicy, turn: Turn,
-               lookup: OrderLookup) -> List[Situation]:
-    found = item_of(session, turn, lookup, sized=True)
-    if isinstance(found, Situation):
-        return [found]
-    if not found.size_chart:
-        return [Situation("size_no_chart", {"product": found.title}, [_fact(found, "size_chart")])]
-    rows = []
-    for row in found.size_chart:
-        parts = []
-        if row.get("height_cm"):
-            parts.append(f"身高{row['height_cm'][0]}-{row['height_cm'][1]}cm")
-        if row.get("weight_jin"):
-            parts.append(f"体重{row['weight_jin'][0]}-{row['weight_jin'][1]}斤")
-        if row.get("foot_cm"):
-            parts.append(f"脚长{row['foot_cm'][0]}-{row['foot_cm'][1]}cm")
-        rows.append(f"{row['size']}码：" + "、".join(parts))
-    return [Situation("size_chart_rows", {"product": found.title, "chart": "；".join(rows)},
-                      [_fact(found, "size_chart")])]
