@@ -90,9 +90,9 @@ def _item_complaint(turn: Turn, lookup: OrderLookup, answer: List[Situation],
     on its way / signed for (``answer`` when not given)."""
     out = [s for s in (_ack(turn),) if s is not None]
     order = order_or_question(lookup)
-    if isinstance(order, Situation):
-        order.score = 0.99
-        return out + [order] + _lower(answer, 0.9) + [_escalate()]
+    if isinstance(order, Situation):  # what the shop does needs no order: said first
+        order.score = 0.95
+        return out + _lower(answer, 0.99) + [order, _escalate()]
     status = OrderStatus(order.status)
     settled = after_sales(order)
     if settled is not None:

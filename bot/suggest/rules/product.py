@@ -25,7 +25,10 @@ from bot.suggest.rules import product_facts
 MAX_NAMED = 4  # candidates named when asking which item
 MAX_ALTERNATIVES = 5  # in-stock SKUs offered for a sold-out one
 _ITEM_NO = re.compile(r"(?<!\d)(\d{11,12})(?!\d)")
-_STOCK_ASKED = re.compile(r"有吗|有没有|有货|还有|有现货|没货|缺货|卖完|断码|库存")
+_STOCK_ASKED = re.compile(r"有[^，,。？?！!]{0,8}吗|有没有|有货|还有|有现货|没货|缺货|卖完|断码|库存")
+_MEASURES = ("height", "weight", "foot_length")
+_THEN = re.compile(r"^(那|还有|换成)?.{1,6}(呢|的呢|有吗|还有吗)[?？]?$")
+_COLOUR_WORD = re.compile(r"([黑白灰蓝红粉绿黄紫棕咖杏橙])色")
 _BELOW = re.compile(r"(?:<|＜|小于|低于|不到|不超过)\s*(\d+(?:\.\d+)?)"
                     r"|(\d+(?:\.\d+)?)\s*(?:块|元)?(?:以内|以下|之内)")
 
@@ -117,12 +120,32 @@ def price(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     return out
 
 
+def sku_asked(turn: Turn, p: Product) -> bool:
+    """About stock: 有…吗 with a colour or size of the item (or a colour it lacks), or an
+    elliptical 那米白呢 naming one with no measurement of its own."""
+    named = _asked_size(turn, p) or _asked_colour(turn, p) or _missing_colour(turn, p)
+    if not named:
+        return False
+    own = any(e.get("entity") in _MEASURES and not e.get("carried") for e in turn.entities)
+    return bool(_STOCK_ASKED.search(turn.text)) or (not own and bool(_THEN.search(turn.text)))
+
+
+def _missing_colour(turn: Turn, p: Product) -> Optional[str]:
+    """粉色 asked of an item with no pink: the colour word, to say it is not made."""
+    if not p.colours:
+        return None
+    for hue in _COLOUR_WORD.findall(turn.text):
+        if not any(hue in c for c in p.colours):
+            return hue + "色"
+    return None
+
+
 def _field_rule(usual: str):  # type: ignore[no-untyped-def]
     """A question about one catalogue field, answered from the field the words point to
     (``product_facts``), the sub-topic's own field next."""
     @_with_item
     def rule(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
-        if _STOCK_ASKED.search(turn.text) and (_asked_size(turn, p) or _asked_colour(turn, p)):
+        if sku_asked(turn, p):
             return stock.__wrapped__(policy, turn, p)  # 粉色41有吗: the stock
         out = product_facts.answer(turn, p, usual)
         return out or [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
@@ -166,13 +189,18 @@ def _asked_colour(turn: Turn, p: Product) -> Optional[str]:
 def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     """Stock of the colour and size asked, with what else is in stock."""
     size, colour = _asked_size(turn, p), _asked_colour(turn, p)
+    lacking = _missing_colour(turn, p) if colour is None else None
+    if lacking is not None:
+        return [Situation("stock_no_colour", {"product": p.title, "colour": lacking,
+                                              "colours": "、".join(p.colours)},
+                          [_fact(p, "colours")])]
     if size is None and colour is None and product_facts.cued(turn.text, p):
         return product_facts.answer(turn, p, None)  # 有荧光剂吗: the material, not stock
     skus = [s for s in p.skus if (size is None or s.size == size)
             and (colour is None or s.colour == colour)]
     facts = [_fact(p, "skus")]
     sku_name = "".join(x for x in (colour, f"{size}码" if size else None) if x)
-    if not skus:
+    if not skus and not sku_name:
         return [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
     if any(s.stock > 0 for s in skus):
         if sku_name:
@@ -205,7 +233,7 @@ def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
 @_with_item
 def overview(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     """What the item is (price, material); a field the words point to answers first."""
-    if _STOCK_ASKED.search(turn.text) and (_asked_size(turn, p) or _asked_colour(turn, p)):
+    if sku_asked(turn, p):
         return stock.__wrapped__(policy, turn, p)
     facts = [_fact(p, "price"), _fact(p, "material")]
     matched = product_facts.answer(turn, p, None)

@@ -136,7 +136,9 @@ how = rule({
     WITHIN: received(lambda ctx: [Situation("refund_how_return", deadline_values(ctx),
                                             deadline_facts(ctx)), quality(ctx)]),
     REFUNDING: _how_refunding,
-})
+}, without_order=lambda policy, turn: [Situation("refund_policy_how", {
+    "no_reason_days": policy.returns.no_reason_days, "conditions": conditions(policy)},
+    ["policy.returns.no_reason_days", "policy.returns.no_reason_conditions"], score=0.9)])
 
 # ---- eligibility -----------------------------------------------------------------------
 
@@ -258,9 +260,18 @@ def _refuse_in_transit(ctx: Ctx) -> List[Situation]:
                       ctx.facts + [f"order.{ctx.id}.shipment.courier"]), _refusal_postage(ctx)]
 
 
+def _refuse_policy(policy: ShopPolicy, turn: Turn) -> List[Situation]:
+    """拒签 asked before there is an order: a parcel damaged on the way is refused and
+    sent again (policy.returns.courier_damage)."""
+    if policy.returns.courier_damage != "refuse_delivery":
+        return []
+    return [Situation("refuse_policy_damage", facts=["policy.returns.courier_damage"],
+                      score=0.95)]
+
+
 refuse_delivery = rule({
     PAID: lambda ctx: [Situation("refuse_not_shipped", {"order_id": ctx.id}, ctx.facts)],
     IN_TRANSIT: _refuse_in_transit,
     WITHIN: received(lambda ctx: [Situation("refuse_too_late", deadline_values(ctx),
                                             deadline_facts(ctx)), quality(ctx)]),
-})
+}, without_order=_refuse_policy)

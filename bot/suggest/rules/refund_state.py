@@ -103,7 +103,10 @@ def rule(answers: Mapping[str, Answer], without_order: Optional[NoOrder] = None)
             lookup: OrderLookup) -> List[Situation]:
         missing = order_missing(lookup)
         if missing is not None:
-            return (without_order(policy, turn) if without_order else []) + [missing]
+            said = without_order(policy, turn) if without_order else []
+            if said:  # what the policy says first, then which order
+                missing.score = min(missing.score, 0.85)
+            return said + [missing]
         assert lookup.order is not None
         ctx = read(session, policy, turn, lookup.order)
         return (answers.get(ctx.stage) or DEFAULTS[ctx.stage])(ctx)

@@ -11,6 +11,7 @@ of a supervisor, never promised.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, NamedTuple, Optional
 
 from sqlalchemy.orm import Session
@@ -26,6 +27,8 @@ from bot.suggest.context import (
 from bot.suggest.rules.common import Rule, after_sales, order_missing, order_or_question  # noqa: F401
 
 COUPONS = "policy.bargain.coupons"
+_TOGETHER = re.compile(r"一起|加一?[件个条双盒包袋]|再加|再买|加上|凑一?[件个]|合起来|总共|一共")
+_BOTH = re.compile(r"[和跟与、]|\d\s+\D")
 FREE_SHIPPING = "policy.bargain.free_shipping_threshold"
 
 
@@ -46,12 +49,22 @@ class Price(NamedTuple):
 
 def price_of(session: Session, turn: Turn) -> Optional[Price]:
     """The amount the buyer names (¥129, 一百二十块), else the price of the item in view."""
-    amount = turn.entity("amount")
-    if amount is not None:
-        info = amount.get("additional_info") or {}
-        value = info.get("yuan")
-        if isinstance(value, (int, float)) and value > 0:
-            return Price(float(value), None, ["message.amount"], not info.get("more_than"))
+    amounts = [e for e in turn.entities if e.get("entity") == "amount" and not e.get("carried")
+               and isinstance((e.get("additional_info") or {}).get("yuan"), (int, float))
+               and (e.get("additional_info") or {})["yuan"] > 0] or [
+        e for e in turn.entities if e.get("entity") == "amount"
+        and isinstance((e.get("additional_info") or {}).get("yuan"), (int, float))]
+    values = [float(e["additional_info"]["yuan"]) for e in amounts] or _bare_amounts(turn.text)
+    if values:
+        exact = not any((e.get("additional_info") or {}).get("more_than") for e in amounts)
+        together = _TOGETHER.search(turn.text) is not None
+        if together and len(values) == 1 and turn.item_id:  # 加一件79的: the item in view too
+            item = find_product(session, turn.shop_id, turn.item_id)
+            if item is not None:
+                return Price(float(item.price) + values[0], f"{item.title}加{yuan(values[0])}的",
+                             [f"product.{item.item_no}.price", "message.amount"], exact)
+        value = sum(values) if together or len(values) > 1 and _BOTH.search(turn.text) else values[0]
+        return Price(value, None, ["message.amount"], exact)
     if turn.item_id:
         product = find_product(session, turn.shop_id, turn.item_id)
         if product is not None:
@@ -82,6 +95,25 @@ def _next(policy: ShopPolicy, price: float, better_than: float = 0) -> Optional[
     """The nearest threshold above the price that gives more than ``better_than``."""
     ahead = [c for c in policy.bargain.coupons if c.threshold > price and c.amount > better_than]
     return min(ahead, key=lambda c: (c.threshold, -c.amount)) if ahead else None
+
+
+_BARE = re.compile(r"(?<![\d.满减差第])(\d{2,4}(?:\.\d{1,2})?)(?![\d.])(?!\s*(?:码|号|斤|cm|CM|厘米|"
+                   r"公分|kg|KG|g|ml|L|件|个|岁|月|天|小时|分钟|点|的那张|的券|张))")
+
+
+def _bare_amounts(text: str) -> List[float]:
+    """Prices typed without 元 in a money question: 牛仔裤159 休闲裤139 一起买."""
+    return [float(m.group(1)) for m in _BARE.finditer(text)]
+
+
+def _named_coupon(policy: ShopPolicy, text: str, price: float) -> Optional[Coupon]:
+    """差多少能用20的那张 / 减20的券: the coupon the buyer names by its amount, if not reached."""
+    for m in re.finditer(r"(\d+)\s*(?:元|块)?(?:的)?(?:那张|券|优惠券)|减\s*(\d+)", text):
+        amount = float(m.group(1) or m.group(2))
+        named = [c for c in policy.bargain.coupons if c.amount == amount and c.threshold > price]
+        if named:
+            return named[0]
+    return None
 
 
 def _gap(price: Price, coupon: Coupon, score: float) -> Situation:
@@ -180,9 +212,12 @@ def threshold(session: Session, policy: ShopPolicy, turn: Turn,
         out.append(Situation("bargain_threshold_reached", {
             "amount": price.shown, "product": price.product, **_coupon_values(best)},
             [COUPONS] + price.facts, 1.0))
-    ahead = _next(policy, price.value, best.amount if best is not None else 0)
+    ahead = _named_coupon(policy, turn.text, price.value) or _next(
+        policy, price.value, best.amount if best is not None else 0)
     if ahead is not None and price.exact:  # how much more, only for an exact amount
-        out.append(_gap(price, ahead, 0.95))
+        # 差多少 asks the gap; a few yuan short of a bigger saving is worth saying first
+        close = ahead.threshold - price.value <= 0.1 * ahead.threshold
+        out.append(_gap(price, ahead, 1.01 if close or "差" in turn.text else 0.95))
     shipping = _free_shipping(policy, price, 0.9)
     out += [shipping] if shipping is not None else []
     return out or [_coupon_list(policy)]

@@ -88,14 +88,36 @@ def general(session: Session, policy: ShopPolicy, turn: Turn,
 def fee(session: Session, policy: ShopPolicy, turn: Turn,
         lookup: OrderLookup) -> List[Situation]:
     courier = courier_of(turn)
+    if "包邮" in turn.text and not official(policy, courier):
+        return free_shipping(session, policy, turn, lookup)  # 差多少包邮 / 寄杭州包邮吗
     place = place_of(turn)
     if place is not None:
-        return fee_for_place(policy, place, courier, detailed=True)
+        fees = fee_for_place(policy, place, courier, detailed=True)
+        free = _item_ships_free(session, policy, turn, place, courier)
+        return ([free] + [Situation(f.name, f.values, f.facts, 0.9) for f in fees]
+                if free is not None else fees)
     if official(policy, courier):
         return [Situation("fee_official_rate", {"courier": courier},
                           ["policy.shipping.official_rate_couriers"]),
                 Situation("fee_ask_location", score=0.8)]
     return [fee_rule(policy)]
+
+
+def _item_ships_free(session: Session, policy: ShopPolicy, turn: Turn, place: Any,
+                     courier: Optional[str]) -> Optional[Situation]:
+    """The item in view at or above 满X包邮, to a place that is not excluded: free."""
+    threshold = policy.bargain.free_shipping_threshold
+    item = price_of(session, turn)
+    if (not threshold or item is None or item.product is None or item.value < threshold
+            or place.outside or place.destination is None or official(policy, courier)
+            or excluded(policy, place.destination)):
+        return None
+    return Situation("free_shipping_reached", {
+        "amount": f"{item.product}（{yuan(item.value)}）",
+        "free_shipping_threshold": yuan(threshold),
+        "excluded_regions": "、".join(policy.bargain.free_shipping_excludes)},
+        ["policy.bargain.free_shipping_threshold", "policy.bargain.free_shipping_excludes"]
+        + item.facts + place.facts)
 
 
 def abroad(session: Session, policy: ShopPolicy, turn: Turn,
@@ -230,7 +252,23 @@ def _receipt(policy: ShopPolicy, turn: Turn, order: Order,
 
 urge = _parcel_rule(_stalled_or("urge_shipped"), within="urge_within_promise", urged=True)
 tracking = _parcel_rule(_tracking, within="tracking_not_yet")
-arrival = _parcel_rule(_arrival, within="arrival_after_dispatch")
+_arrival_of_order = _parcel_rule(_arrival, within="arrival_after_dispatch")
+
+
+def arrival(session: Session, policy: ShopPolicy, turn: Turn,
+            lookup: OrderLookup) -> List[Situation]:
+    """多久到: the order's parcel; a place asked about before buying (no single order, or
+    another place than the order's): dispatch within the promise, then its travel days."""
+    place = place_of(turn)
+    known = estimate(policy, place) if place is not None else None
+    if known is not None and (lookup.order is None or OrderStatus(lookup.order.status)
+                              in (OrderStatus.awaiting_payment, OrderStatus.completed,
+                                  OrderStatus.closed)):
+        facts = known.pop("facts") + ["policy.ship_within_hours"]
+        return [Situation("arrival_presale", {**known,
+                                              "ship_within_hours": policy.ship_within_hours},
+                          facts)]
+    return _arrival_of_order(session, policy, turn, lookup)
 stalled = _parcel_rule(_stalled_or("parcel_moving"))
 signed_not_received = _parcel_rule(_signed)
 extend_receipt = _parcel_rule(_receipt)

@@ -14,14 +14,7 @@ from bot.policy import ShopPolicy
 from bot.sizing import measures_body, recommend, shoe_size
 from bot.store.models import Product
 from bot.suggest.context import OrderLookup, Situation, Turn
-from bot.suggest.rules.product import (
-    _STOCK_ASKED,
-    _asked_colour,
-    _asked_size,
-    _fact,
-    item_of,
-    stock,
-)
+from bot.suggest.rules.product import _fact, item_of, sku_asked, stock
 
 
 def _measure(turn: Turn, name: str, unit: str) -> Optional[float]:
@@ -48,7 +41,7 @@ def size(session: Session, policy: ShopPolicy, turn: Turn,
     if isinstance(found, Situation):
         return [found]
     p = found
-    if _sku_asked(turn, p):
+    if sku_asked(turn, p):
         return stock.__wrapped__(policy, turn, p)  # 黑色42码有吗 / 那43呢: the stock
     if p.size_chart and not measures_body(p.size_chart):
         return _shoe(turn, p)
@@ -70,20 +63,6 @@ def size(session: Session, policy: ShopPolicy, turn: Turn,
                                                         "product": p.title}, facts)]
     return [Situation("size_by_height_ask_weight", {"height": height, "size": advice.size,
                                                     "product": p.title}, facts)]
-
-
-_MEASURES = ("height", "weight", "foot_length")
-_THEN = re.compile(r"^(那|还有|换成)?.{1,6}(呢|的呢|有吗|还有吗)[?？]?$")
-
-
-def _sku_asked(turn: Turn, p: Product) -> bool:
-    """A size question that is about stock: 有吗 with a colour or size of the item, or
-    an elliptical 那43呢 naming one with no measurement of its own."""
-    named = _asked_size(turn, p) or _asked_colour(turn, p)
-    if not named:
-        return False
-    own = any(e.get("entity") in _MEASURES and not e.get("carried") for e in turn.entities)
-    return bool(_STOCK_ASKED.search(turn.text)) or (not own and bool(_THEN.search(turn.text)))
 
 
 _ROOMY = re.compile(r"脚背.{0,2}高|脚面.{0,2}高|高脚背|脚.{0,2}宽|宽脚|脚.{0,2}肥|脚胖")
@@ -112,8 +91,7 @@ def size_chart(session: Session, policy: ShopPolicy, turn: Turn,
     found = item_of(session, turn, lookup, sized=True)
     if isinstance(found, Situation):
         return [found]
-    if _STOCK_ASKED.search(turn.text) and (_asked_size(turn, found)
-                                           or _asked_colour(turn, found)):
+    if sku_asked(turn, found):
         return stock.__wrapped__(policy, turn, found)
     if not found.size_chart:
         return [Situation("size_no_chart", {"product": found.title}, [_fact(found, "size_chart")])]

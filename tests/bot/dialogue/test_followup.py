@@ -110,3 +110,18 @@ def test_a_bare_order_number_still_continues_the_question_it_answers() -> None:
     turn, _ = after(parse("我要退货", "refund", 0.9, subtopics={"refund": "how"}),
                     parse("订单号是3912345678901234", "nlu_fallback", 0.4, [order]))
     assert (turn.intent, turn.subtopic) == ("refund", "how")
+
+
+def test_a_short_message_not_understood_alone_continues_the_topic() -> None:
+    foot = {"entity": "foot_length", "value": "24.3", "start": 2, "end": 6,
+            "additional_info": {"cm": 24.3}}
+    sizing = parse("脚长24.3穿多大", "size_query", 0.9, [foot], subtopics={"size_query": "recommend"})
+    turn, _ = after(sizing, parse("我脚背有点高", "nlu_fallback", 0.3,
+                                  ranking=[("nlu_fallback", 0.3), ("greet", 0.2)]))
+    assert (turn.intent, turn.subtopic) == ("size_query", "recommend")
+    assert turn.value("foot_length") == "24.3"
+
+
+def test_a_confident_other_subject_ends_the_topic() -> None:
+    turn, _ = after(FEE_XINJIANG, parse("我要退货", "refund", 0.93, subtopics={"refund": "how"}))
+    assert (turn.intent, turn.subtopic) == ("refund", "how") and turn.note is None

@@ -55,3 +55,16 @@ def test_normalised_values() -> None:
 
 def test_eighteen_digits_without_valid_checksum_is_an_order_number() -> None:
     assert found("123456789012345678") == [("order_id", "123456789012345678")]
+
+
+@pytest.mark.parametrize("text, cm", [("脚长24.3穿多大", 24.3), ("量了23.2cm", 23.2),
+                                      ("脚长25.2 男的 穿几码", 25.2)])
+def test_a_foot_length_is_read_for_shoe_sizes(text: str, cm: float) -> None:
+    found = [m for m in find_all(text) if m.label == "foot_length"]
+    assert [m.info["cm"] for m in found] == [cm]
+    assert not any(m.label == "height" for m in find_all(text))
+
+
+def test_the_size_usually_worn_is_a_size() -> None:
+    [size] = [m for m in find_all("平时穿38 脚长23.8") if m.label == "size"]
+    assert size.info == {"size": "38", "usual": True}

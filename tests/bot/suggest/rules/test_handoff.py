@@ -50,3 +50,18 @@ def test_an_angry_handoff_apologises_first_and_is_flagged(demo_session: Session)
     for t in texts(result):
         assert any(t.startswith(o) for o in openers), t
         assert not TRANSFER.search(t)
+
+
+@pytest.mark.parametrize("shop", SHOPS)
+def test_handoff_off_hours_says_when_the_agents_are_back(demo_session: Session,
+                                                         shop: str) -> None:
+    import datetime as dt
+    late = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    result = ask(demo_session, "human_handoff", None, "转人工", buyer=f"{shop}-none", shop=shop,
+                 now=late)
+    top = result.suggestions[0]
+    assert "今天09:00" in top.text and "policy.business_hours" in top.facts
+    assert not TRANSFER.search(top.text) and not FORBIDDEN.search(top.text)
+    # in hours: the human voice, no opening time
+    day = ask(demo_session, "human_handoff", None, "转人工", buyer=f"{shop}-none", shop=shop)
+    assert "09:00" not in day.suggestions[0].text

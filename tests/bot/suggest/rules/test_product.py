@@ -3,6 +3,9 @@ an item the buyer is asked which, by name."""
 
 from __future__ import annotations
 
+from typing import Optional
+
+import pytest
 from sqlalchemy.orm import Session
 
 from bot.catalogue import load_catalogue
@@ -122,3 +125,62 @@ def test_a_general_question_about_a_named_product_describes_it(demo_session: Ses
     result = ask(demo_session, "product_query", None, "普洱茶的味道怎么样", item_id=tea.item_no)
     assert tea.title in result.suggestions[0].text
     assert "哪一款" not in " ".join(texts(result))
+
+
+@pytest.mark.parametrize("text, subtopic, field", [
+    ("保温能保多久", None, "notes"),           # 保温约6-12小时 is in the notes
+    ("晋江产的？", None, "origin"),
+    ("有荧光剂吗", "stock", "material"),      # read as stock; the words ask the material
+    ("白色的会不会洗黄", "usage", "usage")])
+def test_a_product_question_is_answered_from_the_field_it_asks_about(
+        demo_session: Session, text: str, subtopic: Optional[str], field: str) -> None:
+    part = {"保温能保多久": "保温杯", "晋江产的？": "帆布鞋", "有荧光剂吗": "洗衣液",
+            "白色的会不会洗黄": "帆布鞋"}[text]
+    shop = "wuhan" if part == "保温杯" else "shanghai"
+    p = item(shop, part)
+    result = ask(demo_session, "product_query", subtopic, text, shop=shop, item_id=p.item_no)
+    top = result.suggestions[0]
+    assert getattr(p, field) in top.text and top.facts == [f"product.{p.item_no}.{field}"]
+
+
+@pytest.mark.parametrize("text, entities, size", [
+    ("脚长24.3穿多大", [entity("foot_length", "24.3", cm=24.3)], "39"),
+    ("脚长24.3 脚背有点高", [entity("foot_length", "24.3", cm=24.3)], "40"),
+    ("平时穿38", [entity("size", "38", size="38", usual=True)], "38")])
+def test_shoes_are_sized_by_foot_length_or_the_usual_size(
+        demo_session: Session, text: str, entities: list, size: str) -> None:
+    shoes = item("shanghai", "帆布鞋")
+    result = ask(demo_session, "size_query", "recommend", text, shop="shanghai",
+                 entities=entities, item_id=shoes.item_no)
+    top = result.suggestions[0]
+    assert f"{size}码" in top.text and "脚长（厘米）告诉我，我帮您对照" not in top.text
+    assert f"product.{shoes.item_no}.size_chart" in top.facts
+
+
+def test_a_size_question_naming_a_sold_out_sku_answers_its_stock(demo_session: Session) -> None:
+    shoes = item("shanghai", "帆布鞋")
+    gone = next(s for s in shoes.skus if s.stock == 0)
+    result = ask(demo_session, "size_query", "recommend", f"{gone.colour}的{gone.size}码有吗",
+                 shop="shanghai", item_id=shoes.item_no)
+    first = result.suggestions[0].text
+    assert f"{gone.colour}{gone.size}码" in first and ("没货" in first or "缺货" in first)
+    # a few in-stock alternatives, the same size first
+    offered = result.suggestions[0].slots["alternatives"].split("、")
+    assert 0 < len(offered) <= 5 and gone.size in offered[0]
+
+
+def test_a_colour_the_item_is_not_made_in_is_said_with_the_colours_it_has(
+        demo_session: Session) -> None:
+    suit = item("wuhan", "家居服")
+    result = ask(demo_session, "product_query", "stock", "黑色的有吗", item_id=suit.item_no)
+    top = result.suggestions[0]
+    assert "没有黑色" in top.text and all(c in top.text for c in suit.colours)
+
+
+def test_a_size_the_colour_does_not_come_in_is_not_in_stock(demo_session: Session) -> None:
+    suit = item("wuhan", "家居服")
+    sizes = {s.size for s in suit.skus if s.colour == "豆沙粉"}
+    assert "XXL" not in sizes  # the catalogue as the test reads it
+    result = ask(demo_session, "product_query", "stock", "豆沙粉有XXL吗", item_id=suit.item_no)
+    first = result.suggestions[0].text
+    assert "豆沙粉XXL码" in first and ("没货" in first or "缺货" in first)

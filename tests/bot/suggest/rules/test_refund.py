@@ -285,8 +285,9 @@ def test_eligibility_without_an_order_asks_for_it_and_tells_the_rule(
         demo_session: Session) -> None:
     result = refund_ask(demo_session, "eligibility", None)
     assert result.situations == ["refund_policy_no_reason", "ask_order_id"]
-    assert result.suggestions[0].phrase_id.startswith("refund.ask_order_id")
-    assert any("7天" in t for t in texts(result))
+    # the rule first (it needs no order), the question for the order next
+    assert "7天" in result.suggestions[0].text
+    assert any(s.phrase_id.startswith("refund.ask_order_id") for s in result.suggestions[1:])
 
 
 # ---------------------------------------------------------------- return postage
@@ -636,3 +637,17 @@ def test_refund_phrase_file_declares_and_phrases_every_situation_twice() -> None
         assert not re.search(r"微信|QQ|qq|电话|最|第一|100%|保证|一定", text), phrase["id"]
         assert re.search(r"亲|您", text) and re.search(r"哦|呢|呀|啦|~", text), phrase["id"]
     assert {n: c for n, c in counts.items() if c < 2} == {}
+
+
+def test_refusing_a_damaged_parcel_is_answered_before_there_is_an_order(
+        demo_session: Session) -> None:
+    result = refund_ask(demo_session, "refuse_delivery", None, text="收到要是压坏了能拒收不")
+    top = result.suggestions[0]
+    assert "拒签" in top.text and "policy.returns.courier_damage" in top.facts
+    assert "ask_order_id" in result.situations
+
+
+def test_how_to_return_before_there_is_an_order_gives_the_steps(demo_session: Session) -> None:
+    result = refund_ask(demo_session, "how", None)
+    top = result.suggestions[0]
+    assert "申请售后" in top.text and "7天" in top.text

@@ -10,6 +10,7 @@ from typing import List, Optional
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.catalogue import load_catalogue
 from bot.policy import Coupon, shop_policy
 from bot.store.demo import DEMO_STATES
 from bot.store.models import Product
@@ -136,7 +137,7 @@ def test_threshold_of_an_amount_between_two_coupons(demo_session: Session, shop:
     result = bargain(demo_session, "threshold", shop=shop, text=f"我买了{spent:g}元还差多少",
                      entities=amount(spent))
     assert result.situations == ["bargain_threshold_reached", "bargain_threshold_gap"]
-    reached, gap = result.suggestions[:2]
+    gap, reached = result.suggestions[:2]  # 还差多少 asks the gap: it comes first
     assert reached.slots["coupon_name"] == low.name and yuan(low.amount) in reached.text
     assert gap.slots["gap"] == yuan(high.threshold - spent)
     assert yuan(high.threshold - spent) in gap.text and high.name in gap.text
@@ -203,3 +204,18 @@ def test_no_sub_topic_is_answered_as_a_discount(demo_session: Session) -> None:
     for kw in ({}, {"item_id": product.item_no}):
         assert (bargain(demo_session, None, **kw).situations
                 == bargain(demo_session, "discount", **kw).situations)
+
+
+def test_prices_typed_without_yuan_bought_together_count_to_the_next_coupon(
+        demo_session: Session) -> None:
+    result = bargain(demo_session, "threshold", shop="shanghai",
+                     text="牛仔裤159 休闲裤139 一起买能用满减券吗")
+    top = result.suggestions[0]
+    assert "298元" in top.text and "1元" in top.text and "299元" in top.text
+
+
+def test_the_coupon_named_by_its_amount_is_the_one_counted_to(demo_session: Session) -> None:
+    walnuts = next(p for p in load_catalogue("wuhan") if "核桃" in p.title)
+    result = bargain(demo_session, "threshold", text="差多少能用20的那张", item_id=walnuts.item_no)
+    gap = 299 - float(walnuts.price)
+    assert f"{gap:g}元" in result.suggestions[0].text and "299元" in result.suggestions[0].text

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.catalogue import load_catalogue
 from bot.policy import OutsideMainland, shop_policy
 from bot.store.demo import DEMO_STATES
 from bot.store.models import Order, OrderStatus, Shipment, ShipmentEvent
@@ -431,6 +432,27 @@ def test_arrival_of_an_overdue_order_apologises_and_gives_the_travel_time(
     assert order.id in top.text and order.province in top.text
     assert top.slots["delivery_days"] in top.text and "policy.shipping.delivery_days" in top.facts
     assert "前" not in top.text  # no deadline that has passed is promised
+
+
+def test_arrival_to_a_place_before_buying_is_the_promise_and_travel_days(
+        demo_session: Session) -> None:
+    result = ship(demo_session, "arrival", text="我爸妈在武汉 寄他们那多久到",
+                  entities=[{"entity": "location", "value": "武汉", "start": 3, "end": 5}])
+    assert result.situations == ["arrival_presale"]
+    top = result.suggestions[0]
+    assert "武汉" in top.text and "24小时" in top.text and "policy.shipping.delivery_days" in top.facts
+
+
+def test_a_fee_question_about_an_item_over_the_threshold_says_it_ships_free(
+        demo_session: Session) -> None:
+    jeans = next(p for p in load_catalogue("shanghai") if "牛仔裤" in p.title)
+    assert float(jeans.price) >= 99
+    result = ship(demo_session, "fee", text="裤子发杭州运费多少", shop="shanghai",
+                  item_id=jeans.item_no,
+                  entities=[{"entity": "location", "value": "杭州", "start": 3, "end": 5}])
+    top = result.suggestions[0]
+    assert result.situations[0] == "free_shipping_reached" and "包邮" in top.text
+    assert "6元" in result.suggestions[1].text  # the fee still there for the agent
 
 # ---------------------------------------------------------------- stalled
 
