@@ -90,8 +90,11 @@ def _item_complaint(turn: Turn, lookup: OrderLookup, answer: List[Situation],
     on its way / signed for (``answer`` when not given)."""
     out = [s for s in (_ack(turn),) if s is not None]
     order = order_or_question(lookup)
-    if isinstance(order, Situation):  # what the shop does needs no order: said first
-        order.score = 0.95
+    if isinstance(order, Situation):
+        if lookup.several:  # which order it is decides the answer: asked first
+            order.score = 0.99
+            return out + [order] + _lower(answer, 0.9) + [_escalate()]
+        order.score = 0.95  # no order to ask about: what the shop does, first
         return out + _lower(answer, 0.99) + [order, _escalate()]
     status = OrderStatus(order.status)
     settled = after_sales(order)

@@ -112,7 +112,8 @@ def price(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
             "total": f"{float(p.price) * count:g}元"}, [_fact(p, "price"), "message.quantity"]))
     out.append(Situation("product_price", {"product": p.title, "price": _price_text(p)},
                          [_fact(p, "price")], score=0.95))
-    for coupon in policy.bargain.coupons[:1]:
+    usable = [c for c in policy.bargain.coupons if c.threshold <= float(p.price)]
+    for coupon in sorted(usable, key=lambda c: -c.amount)[:1]:  # only one the price reaches
         out.append(Situation("price_with_coupon", {
             "product": p.title, "price": _price_text(p), "coupon_name": coupon.name,
             "coupon_amount": f"{coupon.amount:g}元", "coupon_threshold": f"{coupon.threshold:g}元"},

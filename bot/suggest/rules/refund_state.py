@@ -104,7 +104,7 @@ def rule(answers: Mapping[str, Answer], without_order: Optional[NoOrder] = None)
         missing = order_missing(lookup)
         if missing is not None:
             said = without_order(policy, turn) if without_order else []
-            if said:  # what the policy says first, then which order
+            if said and not lookup.several:  # no order to ask about: the policy first
                 missing.score = min(missing.score, 0.85)
             return said + [missing]
         assert lookup.order is not None
