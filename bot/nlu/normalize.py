@@ -65,6 +65,25 @@ def _blank_repeats(match: re.Match[str]) -> str:
     return run[0] + " " * (len(run) - 1)
 
 
+# A platform order card pasted into the chat (订单编号:… 订单金额:… 下单时间:…): its labels,
+# amount and times say nothing about what the buyer asks, so they become spaces; the
+# order number stays for the order_id entity. Only a card with its 订单编号 line counts.
+_CARD_ID = re.compile(r"(订单编号|订单号)\s*[:：]\s*(?=\d)")
+_CARD_FIELD = re.compile(r"(?:订单金额|实付款|实付金额)\s*[:：]\s*[¥￥]?\d+(?:\.\d+)?元?"
+                         r"|(?:下单时间|付款时间|成交时间|创建时间)\s*[:：]\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+                         r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def blank_order_card(text: str) -> str:
+    if not _CARD_ID.search(text):
+        return text
+    return _CARD_FIELD.sub(_blank, _CARD_ID.sub(_blank, text))
+
+
 def normalize(text: str) -> str:
     """Normalise buyer text for NLU without changing its length.
 
@@ -74,6 +93,7 @@ def normalize(text: str) -> str:
     - traditional → simplified characters (請問 → 请问)
     - repeated punctuation and tildes keep their first character (！！！ → "!  ")
     - emoji skin-tone/joiner/variation code points → space; a run of one emoji keeps one
+    - a pasted order card's labels, amount and times → spaces (its order number stays)
     """
     if not text:
         return text
@@ -83,7 +103,7 @@ def normalize(text: str) -> str:
     text = _EMOJI_JOINERS.sub(" ", text)
     text = _EMOJI_RUN.sub(_blank_repeats, text)
     text = _REPEAT_RE.sub(_blank_repeats, text)
-    return text
+    return blank_order_card(text)
 
 
 def is_meaningful(text: str) -> bool:

@@ -224,12 +224,19 @@ def sku_swap(session: Session, policy: ShopPolicy, turn: Turn,
     status = OrderStatus(order.status)
     facts = [f"order.{order.id}.status"]
     if status in _BEFORE_DISPATCH:
-        return _before_dispatch(turn, order, facts)
+        before = _before_dispatch(turn, order, facts)
+        if status != OrderStatus.awaiting_payment or before[0].name == "change_sku_ask":
+            return before
+        # not paid yet: simply ordered again, or noted
+        return [Situation("change_unpaid_reorder", {"order_id": order.id}, facts)] + [
+            Situation(x.name, x.values, x.facts, 0.9) for x in before]
     settled = after_sales(order)
     if settled is not None:
         return [settled]
     returns = policy.returns
-    payer = "您" if returns.no_reason_postage == "buyer" else "我们"
+    # the shop's fault (a quality complaint before): the shop pays, as for a return
+    faulty = turn.reason in ("quality", "wrong_item", "courier_damage")
+    payer = "您" if returns.no_reason_postage == "buyer" and not faulty else "我们"
     postage = ["policy.returns.no_reason_postage"]
     signed = _delivered_at(order)
     if signed is None:

@@ -9,6 +9,7 @@ refund is) are in ``refund_money``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import List
 
@@ -24,7 +25,9 @@ from bot.suggest.context import (
     aware,
     shop_time,
 )
+from bot.suggest.rules.change import sku_swap
 from bot.suggest.rules.common import Rule, after_sales, order_missing, order_or_question  # noqa: F401
+from bot.suggest.rules.refund_cancel import cancel, refuse_delivery  # noqa: F401  (the routes')
 from bot.suggest.rules.refund_money import (  # noqa: F401  (routes name them refund.*)
     after_sale_status,
     return_postage,
@@ -130,7 +133,7 @@ def _how_refunding(ctx: Ctx) -> List[Situation]:
     return settled(ctx) + detail
 
 
-how = rule({
+_how = rule({
     PAID: lambda ctx: [Situation("refund_how_not_shipped", {"order_id": ctx.id}, ctx.facts)],
     IN_TRANSIT: _how_in_transit,
     WITHIN: received(lambda ctx: [Situation("refund_how_return", deadline_values(ctx),
@@ -139,6 +142,16 @@ how = rule({
 }, without_order=lambda policy, turn: [Situation("refund_policy_how", {
     "no_reason_days": policy.returns.no_reason_days, "conditions": conditions(policy)},
     ["policy.returns.no_reason_days", "policy.returns.no_reason_conditions"], score=0.9)])
+
+_EXCHANGE = re.compile(r"换(个|一个|一件|件|大|小|码|货|成|新的|颜色|尺码)|调换")
+
+
+def how(session: Session, policy: ShopPolicy, turn: Turn,
+        lookup: OrderLookup) -> List[Situation]:
+    """怎么退; 换个新的 / 换大一码 asks for an exchange: the change-of-SKU answer."""
+    if _EXCHANGE.search(turn.text):
+        return sku_swap(session, policy, turn, lookup)
+    return _how(session, policy, turn, lookup)
 
 # ---- eligibility -----------------------------------------------------------------------
 
@@ -221,57 +234,24 @@ def _or_fault(normal: Answer) -> Answer:
     return lambda ctx: _fault_yes(ctx) if ctx.problem else normal(ctx)
 
 
-eligibility = rule({
+def eligibility(session: Session, policy: ShopPolicy, turn: Turn,
+                lookup: OrderLookup) -> List[Situation]:
+    """Can it go back; 开封了还能退吗 before an order, about an item whose catalogue notes
+    exclude opened goods (食品, 卫生用品): the item's own rule first."""
+    out = _eligibility(session, policy, turn, lookup)
+    if order_missing(lookup) is None or not turn.item_id or not any(w in turn.text
+                                                                     for w in OPENED):
+        return out
+    item = find_product(session, turn.shop_id, turn.item_id)
+    if item is None or not item.notes or OPENED_RULE not in item.notes:
+        return out
+    return [Situation("refund_opened_not_returnable", {
+        "product": item.title, "quality_photo_hours": policy.returns.quality_photo_hours},
+        [f"product.{item.item_no}.notes", "policy.returns.quality_photo_hours"],
+        score=1.05)] + out
+
+
+_eligibility = rule({
     IN_TRANSIT: _eligible_in_transit, WITHIN: _or_fault(_eligible_within),
     OUTSIDE: _or_fault(outside), UNDATED: _or_fault(lambda ctx: [case_check(ctx)]),
 }, without_order=_eligibility_policy)
-
-# ---- cancel ----------------------------------------------------------------------------
-
-cancel = rule({
-    PAID: lambda ctx: [Situation("cancel_paid", {"order_id": ctx.id},
-                                 ctx.facts + [f"order.{ctx.id}.paid_at"])],
-    IN_TRANSIT: lambda ctx: [Situation("cancel_shipped", {
-        "order_id": ctx.id, "courier": ctx.courier()},
-        ctx.facts + [f"order.{ctx.id}.shipment.courier"])],
-    WITHIN: received(lambda ctx: [Situation("cancel_received", deadline_values(ctx),
-                                            deadline_facts(ctx))]),
-})
-
-# ---- refuse delivery -------------------------------------------------------------------
-
-
-def _refusal_postage(ctx: Ctx) -> Situation:
-    """Who pays for the refused parcel's way back: as for any return, by whose fault."""
-    returns = ctx.policy.returns
-    if ctx.problem:
-        if returns.quality_postage != "seller":
-            return case_check(ctx, 0.9)
-        return Situation("refuse_postage_shop", {}, ctx.facts + ctx.problem_facts + [
-            "policy.returns.quality_postage"], score=0.9)
-    name = "refuse_postage_buyer" if returns.no_reason_postage == "buyer" else "refuse_postage_shop"
-    return Situation(name, {}, ["policy.returns.no_reason_postage"], score=0.9)
-
-
-def _refuse_in_transit(ctx: Ctx) -> List[Situation]:
-    if ctx.turn.reason == "courier_damage":
-        return courier_damage(ctx)
-    return [Situation("refuse_in_transit", {"order_id": ctx.id, "courier": ctx.courier()},
-                      ctx.facts + [f"order.{ctx.id}.shipment.courier"]), _refusal_postage(ctx)]
-
-
-def _refuse_policy(policy: ShopPolicy, turn: Turn) -> List[Situation]:
-    """拒签 asked before there is an order: a parcel damaged on the way is refused and
-    sent again (policy.returns.courier_damage)."""
-    if policy.returns.courier_damage != "refuse_delivery":
-        return []
-    return [Situation("refuse_policy_damage", facts=["policy.returns.courier_damage"],
-                      score=0.95)]
-
-
-refuse_delivery = rule({
-    PAID: lambda ctx: [Situation("refuse_not_shipped", {"order_id": ctx.id}, ctx.facts)],
-    IN_TRANSIT: _refuse_in_transit,
-    WITHIN: received(lambda ctx: [Situation("refuse_too_late", deadline_values(ctx),
-                                            deadline_facts(ctx)), quality(ctx)]),
-}, without_order=_refuse_policy)

@@ -14,6 +14,7 @@ from bot.policy import ShopPolicy
 from bot.sizing import measures_body, recommend, shoe_size
 from bot.store.models import Product
 from bot.suggest.context import OrderLookup, Situation, Turn
+from bot.suggest.rules import product_facts
 from bot.suggest.rules.product import _fact, item_of, sku_asked, stock
 
 
@@ -45,8 +46,9 @@ def size(session: Session, policy: ShopPolicy, turn: Turn,
         return stock.__wrapped__(policy, turn, p)  # 黑色42码有吗 / 那43呢: the stock
     if p.size_chart and not measures_body(p.size_chart):
         return _shoe(turn, p)
-    if not p.size_chart:
-        return [Situation("size_no_chart", {"product": p.title}, [_fact(p, "size_chart")])]
+    if not p.size_chart:  # 多大尺寸 / 宝宝能喝吗 of an unsized item: its catalogue facts
+        return product_facts.answer(turn, p, "notes") or [
+            Situation("size_no_chart", {"product": p.title}, [_fact(p, "size_chart")])]
     if cm is None and jin is None:
         return [Situation("size_ask_measurements")]
     advice = recommend(p.size_chart, cm, jin)
@@ -94,7 +96,8 @@ def size_chart(session: Session, policy: ShopPolicy, turn: Turn,
     if sku_asked(turn, found):
         return stock.__wrapped__(policy, turn, found)
     if not found.size_chart:
-        return [Situation("size_no_chart", {"product": found.title}, [_fact(found, "size_chart")])]
+        return product_facts.answer(turn, found, "notes") or [
+            Situation("size_no_chart", {"product": found.title}, [_fact(found, "size_chart")])]
     rows = []
     for row in found.size_chart:
         parts = []

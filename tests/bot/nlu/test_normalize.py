@@ -37,3 +37,16 @@ def test_is_meaningful() -> None:
     assert is_meaningful("在吗")
     assert is_meaningful("ok")
     assert not is_meaningful("😂😂 ！！")
+
+
+def test_a_pasted_order_card_keeps_its_number_and_the_question_only() -> None:
+    card = ("订单编号:5563019874412308\n订单金额:129.00\n下单时间:2026-11-18 09:27:51\n"
+            "买的藏青M 发来的是豆沙粉L")
+    out = normalize(card)
+    assert len(out) == len(card)  # offsets stay valid
+    assert "5563019874412308" in out and "买的藏青M 发来的是豆沙粉L" in out
+    assert "订单金额" not in out and "129.00" not in out and "2026-11-18" not in out
+
+
+def test_an_amount_without_a_card_is_kept() -> None:
+    assert "129.00" in normalize("订单金额:129.00 能便宜吗")

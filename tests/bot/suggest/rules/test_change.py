@@ -274,3 +274,10 @@ def test_a_swap_after_the_no_reason_days_is_refused_politely(demo_session: Sessi
     assert result.situations == ["change_sku_expired"]
     days = shop_policy("wuhan").returns.no_reason_days
     assert f"{days}天" in result.suggestions[0].text and "质量问题" in result.suggestions[0].text
+
+
+def test_an_unpaid_order_changing_colour_is_simply_ordered_again(demo_session: Session) -> None:
+    result = ask(demo_session, "change_order", "sku_swap", "拍了黄色S 还没付 想换成蓝色的",
+                 buyer="shanghai-awaiting_payment", shop="shanghai")
+    assert result.situations[0] == "change_unpaid_reorder"
+    assert "重新" in result.suggestions[0].text

@@ -184,3 +184,9 @@ def test_a_size_the_colour_does_not_come_in_is_not_in_stock(demo_session: Sessio
     result = ask(demo_session, "product_query", "stock", "豆沙粉有XXL吗", item_id=suit.item_no)
     first = result.suggestions[0].text
     assert "豆沙粉XXL码" in first and ("没货" in first or "缺货" in first)
+
+
+def test_the_size_of_an_unsized_item_comes_from_its_notes(demo_session: Session) -> None:
+    blanket = item("wuhan", "毛毯")
+    result = ask(demo_session, "size_query", "chart", "多大尺寸的", item_id=blanket.item_no)
+    assert blanket.notes in result.suggestions[0].text

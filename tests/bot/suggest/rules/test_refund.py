@@ -651,3 +651,23 @@ def test_how_to_return_before_there_is_an_order_gives_the_steps(demo_session: Se
     result = refund_ask(demo_session, "how", None)
     top = result.suggestions[0]
     assert "申请售后" in top.text and "7天" in top.text
+
+
+def test_an_exchange_asked_as_how_to_return_gets_the_exchange(demo_session: Session) -> None:
+    result = refund_ask(demo_session, "how", "delivered_3_days_ago", shop="shanghai",
+                        text="那换大一码怎么弄")
+    top = result.suggestions[0]
+    assert result.situations[0] == "change_sku_exchange" and "换" in top.text
+    assert "您承担" in top.text  # no fault named: the buyer pays as for a no-reason return
+    quality = refund_ask(demo_session, "how", "delivered_3_days_ago", shop="shanghai",
+                         text="我想换个新的 不退", reason="quality")
+    assert "我们承担" in quality.suggestions[0].text
+
+
+def test_opened_goods_before_an_order_follow_the_items_own_rule(demo_session: Session) -> None:
+    ruled = next(p for p in shop_products(demo_session, "shanghai")
+                 if p.notes and "拆封后不支持七天无理由" in p.notes)
+    result = refund_ask(demo_session, "eligibility", None, shop="shanghai", text="开封了还能退吗",
+                        item_id=ruled.item_no)
+    assert result.situations[0] == "refund_opened_not_returnable"
+    assert ruled.title in result.suggestions[0].text
