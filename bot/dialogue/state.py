@@ -82,9 +82,25 @@ def build_turn(message: Dict[str, Any], slots: Slots) -> Turn:
                 subtopic=found.subtopic, confidence=confidence, ranking=ranking,
                 subtopics={str(k): str(v.get("name")) for k, v in
                            (message.get("subtopics") or {}).items() if isinstance(v, dict)},
+                subtopic_runner_up=runner_up(message.get("subtopics") or {}, found.intent,
+                                             found.subtopic),
                 note=found.note, reason=found.reason, item_id=item.item_id,
                 item_source=item.source, item_candidates=item.candidates,
                 mood=read_mood(text))
+
+
+RUNNER_UP = 0.10  # a second sub-topic this likely gets the third suggestion
+
+
+def runner_up(subtopics: Dict[str, Any], intent: str, chosen: Optional[str]) -> Optional[str]:
+    """The second most likely sub-topic of the intent (its classifier's ranking)."""
+    ranked = (subtopics.get(intent) or {}).get("ranking") if isinstance(
+        subtopics.get(intent), dict) else None
+    for r in ranked or []:
+        name = r.get("name")
+        if name and name != chosen and float(r.get("confidence") or 0) >= RUNNER_UP:
+            return str(name)
+    return None
 
 
 def changed_slots(slots: Slots, turn: Turn, order_id: Optional[str],

@@ -48,6 +48,7 @@ class Turn:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     subtopic: Optional[str] = None          # what exactly is asked within the intent
     subtopics: Dict[str, str] = field(default_factory=dict)  # the sub-topic under each ranked intent
+    subtopic_runner_up: Optional[str] = None  # the intent's second sub-topic, when close
     confidence: float = 1.0                 # the NLU's confidence in the intent
     ranking: List[Dict[str, Any]] = field(default_factory=list)  # the NLU's intent ranking
     note: Optional[str] = None              # the carried context, for the agent

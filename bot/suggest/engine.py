@@ -95,7 +95,7 @@ def unsure(turn: Turn) -> List[str]:
 def suggest(session: Session, turn: Turn) -> SuggestionSet:
     candidates = unsure(turn)
     if not candidates:
-        return _answer(session, turn)
+        return _with_runner_up(session, turn, _answer(session, turn))
     answers = [_answer(session, replace(turn, intent=intent,
                                         subtopic=turn.subtopics.get(intent)))
                for intent in candidates]
@@ -107,6 +107,25 @@ def suggest(session: Session, turn: Turn) -> SuggestionSet:
         escalate=any(a.escalate for a in answers),
         situations=[s for a in answers for s in a.situations[:1]],
         context={**first.context, "unsure": candidates})
+
+
+def _with_runner_up(session: Session, turn: Turn, answer: SuggestionSet) -> SuggestionSet:
+    """The third suggestion answers the intent's second sub-topic when the classifier
+    found it close (发货 vs 催发货, 材质 vs 用法): the agent presses 3, not types."""
+    other = turn.subtopic_runner_up
+    if not other or len(answer.suggestions) < 2:
+        return answer
+    handler = route(turn.intent).handler
+    if handler(other) is handler(turn.subtopic):
+        return answer
+    alternative = _answer(session, replace(turn, subtopic=other))
+    shown = {s.text for s in answer.suggestions} | set(answer.situations[:1])
+    extra = next((s for s in alternative.suggestions if s.text not in shown), None)
+    if extra is None or alternative.situations[:1] == answer.situations[:1]:
+        return answer
+    answer.suggestions = answer.suggestions[:MAX_SUGGESTIONS - 1] + [extra]
+    answer.context = {**answer.context, "runner_up": other}
+    return answer
 
 
 def _answer(session: Session, turn: Turn) -> SuggestionSet:

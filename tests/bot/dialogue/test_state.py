@@ -36,3 +36,16 @@ def test_metadata_wins_over_remembered_shop_and_buyer() -> None:
     slots = {**empty_slots(), "shop_id": "shanghai", "buyer_id": "old", "order_id": "O9"}
     turn = build_turn(message("在吗", "greet", buyer_id="new"), slots)
     assert (turn.shop_id, turn.buyer_id, turn.order_id) == ("wuhan", "new", "O9")
+
+
+def test_the_runner_up_sub_topic_is_the_classifiers_second_when_close() -> None:
+    from bot.dialogue.state import runner_up
+
+    ranked = {"shipping_query": {"name": "dispatch_time", "confidence": 0.6, "ranking": [
+        {"name": "dispatch_time", "confidence": 0.6}, {"name": "urge", "confidence": 0.3},
+        {"name": "fee", "confidence": 0.05}]}}
+    assert runner_up(ranked, "shipping_query", "dispatch_time") == "urge"
+    assert runner_up(ranked, "shipping_query", "urge") == "dispatch_time"
+    far = {"shipping_query": {"ranking": [{"name": "fee", "confidence": 0.95},
+                                          {"name": "urge", "confidence": 0.03}]}}
+    assert runner_up(far, "shipping_query", "fee") is None

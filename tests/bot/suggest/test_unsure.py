@@ -40,3 +40,16 @@ def test_a_follow_up_or_an_out_of_scope_turn_is_not_split(demo_session: Session)
     assert {s.intent for s in followed.suggestions} == {"shipping_query"}
     fallback = suggest(demo_session, turn(0.40, intent="nlu_fallback"))
     assert {s.intent for s in fallback.suggestions} == {"nlu_fallback"}
+
+
+def test_a_close_second_sub_topic_gets_the_third_suggestion(demo_session: Session) -> None:
+    asked = Turn(shop_id="wuhan", intent="shipping_query", text="发货了吗",
+                 buyer_id="wuhan-paid_not_shipped", now=NOW, confidence=0.9,
+                 subtopic="dispatch_time", subtopic_runner_up="urge")
+    result = suggest(demo_session, asked)
+    alone = suggest(demo_session, Turn(shop_id="wuhan", intent="shipping_query", text="发货了吗",
+                                       buyer_id="wuhan-paid_not_shipped", now=NOW,
+                                       confidence=0.9, subtopic="dispatch_time"))
+    assert result.suggestions[:-1] == alone.suggestions[:len(result.suggestions) - 1]
+    assert result.context["runner_up"] == "urge"
+    assert result.suggestions[-1].text not in [s.text for s in alone.suggestions]
