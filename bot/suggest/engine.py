@@ -23,6 +23,9 @@ from bot.policy import shop_policy
 from bot.suggest.context import Situation, Turn, find_turn_order
 
 MAX_SUGGESTIONS = 3
+# Answers that list every row (the size chart, the fee table): never a runner-up, they
+# would state the facts of other sizes and places beside the one asked.
+LISTINGS = ("size_chart_rows", "fee_rule_ask_location")
 # Below this intent confidence the three suggestions answer the top intents, one
 # each, labelled (chosen by measurement: see README "When the NLU is unsure").
 UNSURE = 0.55
@@ -121,7 +124,8 @@ def _with_runner_up(session: Session, turn: Turn, answer: SuggestionSet) -> Sugg
     alternative = _answer(session, replace(turn, subtopic=other))
     shown = {s.text for s in answer.suggestions} | set(answer.situations[:1])
     extra = next((s for s in alternative.suggestions if s.text not in shown), None)
-    if extra is None or alternative.situations[:1] == answer.situations[:1]:
+    if (extra is None or alternative.situations[:1] == answer.situations[:1]
+            or alternative.situations[:1] and alternative.situations[0] in LISTINGS):
         return answer
     answer.suggestions = answer.suggestions[:MAX_SUGGESTIONS - 1] + [extra]
     answer.context = {**answer.context, "runner_up": other}

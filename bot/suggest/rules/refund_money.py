@@ -3,6 +3,7 @@ where a refund is. Facts come from the order, its after-sales case and the polic
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import List, Optional, Sequence
 
@@ -27,6 +28,9 @@ from bot.suggest.rules.refund_state import (
     settled,
     yuan,
 )
+
+# The buyer says the return is not the shop's fault: the quality path is not offered.
+NO_FAULT = re.compile(r"不想要|不要了|不喜欢|不合适|不适合|买多了|拍错|七天无理由|7天无理由|无理由")
 
 # ---- who pays the return postage ------------------------------------------------------
 
@@ -59,6 +63,8 @@ def postage_for(ctx: Ctx) -> List[Situation]:
         return [case_check(ctx)]
     if ctx.problem:
         return [fault_postage(ctx.policy, ctx.problem, ctx.facts + ctx.problem_facts)]
+    if NO_FAULT.search(ctx.turn.text):  # 不想要了 / 不合适: a return without the shop's fault
+        return [no_reason_postage(ctx.policy, ctx.facts)]
     return [no_reason_postage(ctx.policy, ctx.facts),
             fault_postage(ctx.policy, FAULTS["quality"], [], score=0.8)]
 
@@ -68,6 +74,8 @@ def _postage_without_order(policy: ShopPolicy, turn: Turn) -> List[Situation]:
         return [case_check()]
     if turn.reason in FAULTS:
         return [fault_postage(policy, FAULTS[turn.reason], ["turn.reason"])]
+    if NO_FAULT.search(turn.text):
+        return [no_reason_postage(policy, [])]
     return [no_reason_postage(policy, []), fault_postage(policy, FAULTS["quality"], [], 0.8)]
 
 

@@ -15,7 +15,7 @@ from bot.sizing import measures_body, recommend, shoe_size
 from bot.store.models import Product
 from bot.suggest.context import OrderLookup, Situation, Turn
 from bot.suggest.rules import product_facts
-from bot.suggest.rules.product import _fact, item_of, sku_asked, stock
+from bot.suggest.rules.product import _asked_size, _fact, item_of, sku_asked, stock
 
 
 def _measure(turn: Turn, name: str, unit: str) -> Optional[float]:
@@ -99,7 +99,9 @@ def size_chart(session: Session, policy: ShopPolicy, turn: Turn,
         return product_facts.answer(turn, found, "notes") or [
             Situation("size_no_chart", {"product": found.title}, [_fact(found, "size_chart")])]
     rows = []
-    for row in found.size_chart:
+    named = _asked_size(turn, found)  # S码腰围多少: that size's row
+    chart = [r for r in found.size_chart if str(r.get("size")) == named] or found.size_chart
+    for row in chart:
         parts = []
         if row.get("height_cm"):
             parts.append(f"身高{row['height_cm'][0]}-{row['height_cm'][1]}cm")

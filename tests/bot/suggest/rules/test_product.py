@@ -190,3 +190,12 @@ def test_the_size_of_an_unsized_item_comes_from_its_notes(demo_session: Session)
     blanket = item("wuhan", "毛毯")
     result = ask(demo_session, "size_query", "chart", "多大尺寸的", item_id=blanket.item_no)
     assert blanket.notes in result.suggestions[0].text
+
+
+def test_the_chart_for_a_named_size_is_that_sizes_row(demo_session: Session) -> None:
+    skirt = item("shanghai", "半身裙")
+    result = ask(demo_session, "size_query", "chart", "S码腰围多少", shop="shanghai",
+                 item_id=skirt.item_no)
+    row = next(r for r in skirt.size_chart if r["size"] == "S")
+    top = result.suggestions[0].text
+    assert f"腰围{row['waist_cm'][0]}-{row['waist_cm'][1]}cm" in top and "M码" not in top

@@ -671,3 +671,11 @@ def test_opened_goods_before_an_order_follow_the_items_own_rule(demo_session: Se
                         item_id=ruled.item_no)
     assert result.situations[0] == "refund_opened_not_returnable"
     assert ruled.title in result.suggestions[0].text
+
+
+def test_a_return_the_buyer_calls_no_fault_is_not_offered_the_quality_path(
+        demo_session: Session) -> None:
+    result = refund_ask(demo_session, "return_postage", "delivered_3_days_ago",
+                        text="不想要了 退回去运费谁出")
+    assert all("我们承担" not in t for t in texts(result))
+    assert result.situations == ["return_postage_insured"]  # the buyer pays, 运费险 may
