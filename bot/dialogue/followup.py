@@ -110,7 +110,8 @@ def resolve(text: str, intent: str, confidence: float, ranking: List[Dict[str, A
         return Followup(previous, sub, merged, True, _note(previous, sub, merged), reason)
     if sure and intent not in related:
         return fresh                   # another subject: the context ends
-    if ellipsis or (short and not sure):
+    carries = intent == FALLBACK and any(e.get("entity") in CARRIED for e in entities)
+    if ellipsis or (short and not sure) or carries:  # 重庆的也问一下 我姐在那边
         choice = intent if intent in related and topical(intent) else None
         if choice is None:
             # a related topic lower in the ranking, or the previous topic itself

@@ -19,7 +19,7 @@ _ANGRY_WORDS = re.compile(
     r"再不.{0,6}(就|我)|曝光|工商|消协|举报|维权|敷衍|耍我|有病")
 _REPEATED = re.compile(r"[!！]{2,}|[?？]{3,}")
 _URGENT = re.compile(r"急用|着急|急死|很急|急急|赶紧|马上|立刻|尽快|快点|今天必须|明天就要|等着用|来不及|"
-                     r"好几天了?还没|这么久|等了?好久|几天了?都?没|到底")
+                     r"好几天了?还没|这么久|等了?好久|几天了?都?没|到底|明天要|后天要|赶时间|要去外地|要出门")
 LONG = 120  # characters: a rant, acknowledged with its own facts
 
 _PROBLEM = re.compile(

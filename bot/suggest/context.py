@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
@@ -77,6 +78,23 @@ class OrderLookup:
     anonymous: bool = False                   # no buyer id and no order number
 
 
+# Words that say which of several open orders is meant: the one not sent yet (还有一单
+#一直没发的), or the one on its way (快递摔烂了 我还没签).
+_UNSENT = re.compile(r"没发|不发|未发|没有发|快点发|催发|还没付")
+_ON_ITS_WAY = re.compile(r"物流|快递|在路上|派送|没签|签收|拒收|拒签|包裹|到哪")
+
+
+def _meant_by_state(text: str, orders: List[Order]) -> Optional[Order]:
+    """The single open order the words point to by its state, if exactly one."""
+    for cue, states in ((_UNSENT, (OrderStatus.awaiting_payment, OrderStatus.paid)),
+                        (_ON_ITS_WAY, (OrderStatus.shipped,))):
+        if cue.search(text):
+            picked = [o for o in orders if OrderStatus(o.status) in states]
+            if len(picked) == 1:
+                return picked[0]
+    return None
+
+
 def find_turn_order(session: Session, turn: Turn) -> OrderLookup:
     given = turn.value("order_id")
     if given:
@@ -92,7 +110,8 @@ def find_turn_order(session: Session, turn: Turn) -> OrderLookup:
     if len(open_orders) == 1:
         return OrderLookup(order=open_orders[0])
     if len(open_orders) > 1:
-        return OrderLookup(several=open_orders)
+        meant = _meant_by_state(turn.text, open_orders)
+        return OrderLookup(order=meant) if meant else OrderLookup(several=open_orders)
     every = buyer_orders(session, turn.shop_id, turn.buyer_id)
     return OrderLookup(order=every[0]) if every else OrderLookup(none=True)
 

@@ -105,6 +105,8 @@ def general(session: Session, policy: ShopPolicy, turn: Turn,
             lookup: OrderLookup) -> List[Situation]:
     """By order state; a problem of the shop's named earlier (``turn.reason``) comes first:
     a received order goes the quality path, a damaged parcel on its way is refused."""
+    if _EXCHANGE.search(turn.text):
+        return sku_swap(session, policy, turn, lookup)
     answer = _general(session, policy, turn, lookup)
     if turn.reason not in FAULTS or lookup.order is None or order_missing(lookup) is not None:
         return answer

@@ -171,7 +171,10 @@ def discount(session: Session, policy: ShopPolicy, turn: Turn,
              lookup: OrderLookup) -> List[Situation]:
     """能便宜点吗: the price holds (max_discount_percent 0); the best coupon, free shipping."""
     price = price_of(session, turn)
-    out = [_hold(policy)] + _best_offer(policy, price, 0.9)
+    offer = _best_offer(policy, price, 0.9)
+    if price is not None and price.exact and offer and offer[0].name == "coupon":
+        offer[0].score = 1.01  # 128 能少点不: the coupon that price takes, first
+    out = [_hold(policy)] + offer
     shipping = _free_shipping(policy, price, 0.8)
     return out + ([shipping] if shipping is not None else [])
 

@@ -143,6 +143,8 @@ def dispatch_time(session: Session, policy: ShopPolicy, turn: Turn,
         return [promise]
     if lookup.anonymous:
         return [promise, Situation("ask_order_id", score=0.9)]
+    if turn.mood.urgent:  # 今天能发吗 明天要去外地: answered as an urge
+        return urge(session, policy, turn, lookup)
     return _parcel_rule(_dispatch)(session, policy, turn, lookup)
 
 

@@ -125,3 +125,10 @@ def test_a_short_message_not_understood_alone_continues_the_topic() -> None:
 def test_a_confident_other_subject_ends_the_topic() -> None:
     turn, _ = after(FEE_XINJIANG, parse("我要退货", "refund", 0.93, subtopics={"refund": "how"}))
     assert (turn.intent, turn.subtopic) == ("refund", "how") and turn.note is None
+
+
+def test_a_place_in_a_message_not_understood_continues_the_fee_question() -> None:
+    turn, _ = after(FEE_XINJIANG, parse("重庆的也问一下 我姐在那边", "nlu_fallback", 0.3,
+                                        [place("重庆", 0)],
+                                        ranking=[("nlu_fallback", 0.3), ("greet", 0.2)]))
+    assert (turn.intent, turn.subtopic, turn.value("location")) == ("shipping_query", "fee", "重庆")

@@ -182,3 +182,17 @@ def test_a_pasted_item_number_names_the_product(demo_session: Session) -> None:
     assert item.title in result.suggestions[0].text
     assert run(demo_session, "product_query", None, text="这款怎么样").situations == [
         "product_ask_which"]
+
+
+def test_of_several_open_orders_the_words_pick_the_one_not_sent(demo_session: Session) -> None:
+    from bot.store.models import OrderStatus
+    from bot.suggest.context import Turn, find_turn_order
+
+    turn = Turn(shop_id="wuhan", intent="shipping_query", text="还有一单一直没发的 快点发",
+                buyer_id="wuhan-several_open", now=NOW)
+    lookup = find_turn_order(demo_session, turn)
+    assert lookup.order is not None and OrderStatus(lookup.order.status) == OrderStatus.paid
+    vague = find_turn_order(demo_session, Turn(shop_id="wuhan", intent="shipping_query",
+                                               text="我的订单呢", buyer_id="wuhan-several_open",
+                                               now=NOW))
+    assert vague.order is None and len(vague.several) > 1

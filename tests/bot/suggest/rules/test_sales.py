@@ -89,8 +89,9 @@ def test_discount_with_a_price_offers_the_best_usable_coupon(demo_session: Sessi
     top = max(coupons(shop), key=lambda c: c.threshold)
     result = bargain(demo_session, "discount", shop=shop, text="350块能便宜吗",
                      entities=amount(top.threshold + 51))
-    [coupon] = [s for s in result.suggestions if "coupon_name" in s.slots]
+    coupon = result.suggestions[0]  # with a price, the coupon it takes comes first
     assert coupon.slots["coupon_name"] == top.name and yuan(top.amount) in coupon.text
+    assert "hold_price" in result.situations  # the price itself still holds
     assert "message.amount" in coupon.facts
     assert "free_shipping" not in result.situations  # already over the free-shipping line
 
