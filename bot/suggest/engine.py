@@ -25,7 +25,7 @@ from bot.suggest.context import Situation, Turn, find_turn_order
 MAX_SUGGESTIONS = 3
 # Answers that list every row (the size chart, the fee table): never a runner-up, they
 # would state the facts of other sizes and places beside the one asked.
-LISTINGS = ("size_chart_rows", "fee_rule_ask_location")
+LISTINGS = ("size_chart_rows", "size_chart_rows_foot", "fee_rule_ask_location")
 # Below this intent confidence the three suggestions answer the top intents, one
 # each, labelled (chosen by measurement: see README "When the NLU is unsure").
 UNSURE = 0.55

@@ -34,8 +34,7 @@ def fee(session: Session, policy: ShopPolicy, turn: Turn,
     if place is not None:
         fees = fee_for_place(policy, place, courier, detailed=True)
         free = _item_ships_free(session, policy, turn, place, courier)
-        return ([free] + [Situation(f.name, f.values, f.facts, 0.9) for f in fees]
-                if free is not None else fees)
+        return [free] if free is not None else fees  # no fee stated that does not apply
     if official(policy, courier):
         return [Situation("fee_official_rate", {"courier": courier},
                           ["policy.shipping.official_rate_couriers"]),

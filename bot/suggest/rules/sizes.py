@@ -112,5 +112,6 @@ def size_chart(session: Session, policy: ShopPolicy, turn: Turn,
         if row.get("waist_cm"):
             parts.append(f"腰围{row['waist_cm'][0]}-{row['waist_cm'][1]}cm")
         rows.append(f"{row['size']}码：" + "、".join(parts))
-    return [Situation("size_chart_rows", {"product": found.title, "chart": "；".join(rows)},
+    name = "size_chart_rows" if measures_body(found.size_chart) else "size_chart_rows_foot"
+    return [Situation(name, {"product": found.title, "chart": "；".join(rows)},
                       [_fact(found, "size_chart")])]

@@ -199,3 +199,11 @@ def test_the_chart_for_a_named_size_is_that_sizes_row(demo_session: Session) -> 
     row = next(r for r in skirt.size_chart if r["size"] == "S")
     top = result.suggestions[0].text
     assert f"腰围{row['waist_cm'][0]}-{row['waist_cm'][1]}cm" in top and "M码" not in top
+
+
+def test_a_shoe_chart_asks_for_the_foot_length_never_height_and_weight(
+        demo_session: Session) -> None:
+    slippers = item("wuhan", "拖鞋")
+    result = ask(demo_session, "size_query", "chart", "有尺码表吗", item_id=slippers.item_no)
+    assert result.situations == ["size_chart_rows_foot"]
+    assert all("身高" not in s.text and "体重" not in s.text for s in result.suggestions)
