@@ -21,7 +21,7 @@ from bot.nlu.segmenter import Segmenter
 
 CONTRACT = ["greet", "goodbye", "affirm", "deny", "shipping_query", "size_query", "bargain",
             "refund", "complaint", "product_query", "change_order", "invoice", "human_handoff"]
-ENTITIES = {"order_id", "location", "height", "weight", "size", "courier", "amount", "phone",
+ENTITIES = {"order_id", "location", "height", "weight", "foot_length", "size", "courier", "amount", "phone",
             "id_number"}
 
 

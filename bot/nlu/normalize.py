@@ -65,11 +65,11 @@ def _blank_repeats(match: re.Match[str]) -> str:
     return run[0] + " " * (len(run) - 1)
 
 
-# A platform order card pasted into the chat (订单编号:… 订单金额:… 下单时间:…): its labels,
-# amount and times say nothing about what the buyer asks, so they become spaces; the
-# order number stays for the order_id entity. Only a card with its 订单编号 line counts.
+# A platform order card pasted into the chat (订单编号:… 订单金额:… 下单时间:…): its labels
+# and times say nothing about what the buyer asks, so they become spaces; the order
+# number and the amounts stay (entities). Only a card with its 订单编号 line counts.
 _CARD_ID = re.compile(r"(订单编号|订单号)\s*[:：]\s*(?=\d)")
-_CARD_FIELD = re.compile(r"(?:订单金额|实付款|实付金额)\s*[:：]\s*[¥￥]?\d+(?:\.\d+)?元?"
+_CARD_FIELD = re.compile(r"(?:订单金额|实付款|实付金额|运费)\s*[:：]"
                          r"|(?:下单时间|付款时间|成交时间|创建时间)\s*[:：]\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
                          r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 
@@ -93,7 +93,7 @@ def normalize(text: str) -> str:
     - traditional → simplified characters (請問 → 请问)
     - repeated punctuation and tildes keep their first character (！！！ → "!  ")
     - emoji skin-tone/joiner/variation code points → space; a run of one emoji keeps one
-    - a pasted order card's labels, amount and times → spaces (its order number stays)
+    - a pasted order card's labels and times → spaces (its order number and amounts stay)
     """
     if not text:
         return text

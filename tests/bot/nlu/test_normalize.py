@@ -45,7 +45,8 @@ def test_a_pasted_order_card_keeps_its_number_and_the_question_only() -> None:
     out = normalize(card)
     assert len(out) == len(card)  # offsets stay valid
     assert "5563019874412308" in out and "买的藏青M 发来的是豆沙粉L" in out
-    assert "订单金额" not in out and "129.00" not in out and "2026-11-18" not in out
+    assert "订单金额" not in out and "2026-11-18" not in out
+    assert "129.00" in out  # an amount may matter (运费是不是算错了)
 
 
 def test_an_amount_without_a_card_is_kept() -> None:
