@@ -74,7 +74,7 @@ retrain: $(MODEL) ## Train a candidate with the reviewed messages; before/after 
 eval: $(MODEL) ## Held-out test, 5-fold cross-validation and real buyer turns; writes results/
 	$(PY) scripts/evaluate.py
 
-eval-conversations: $(MODEL) ## Replay the held-out conversations (tests/data/conversations/) through the service path; sendable-suggestion shares per sub-topic
+eval-conversations: $(MODEL) ## Replay the held-out conversations (tests/data/conversations_heldout2/, blind and unread) through the service path; sendable-suggestion shares per sub-topic
 	$(PY) scripts/eval_conversations.py
 
 pii-eval: $(VENV)/.installed ## Masking precision/recall on the labelled PII sets (tests/data/pii/)
