@@ -75,6 +75,9 @@ def build_turn(message: Dict[str, Any], slots: Slots) -> Turn:
     else:
         found = resolve(text, intent, confidence, ranking, entities,
                         dict(message.get("subtopics") or {}), slots, _topical)
+    if _PHOTO_DEADLINE.search(text) and (slots.get("reason") or slots.get("topic") in (
+            "complaint", "refund")):
+        found.intent, found.subtopic = "complaint", "quality"  # 照片要多久之内发: the photo rule
     item = item_in_view(shop_id, text, meta.get("item_id"), slots.get("item_id"))
     return Turn(shop_id=shop_id, intent=found.intent, text=text, entities=found.entities,
                 buyer_id=meta.get("buyer_id") or slots.get("buyer_id"),
@@ -89,6 +92,8 @@ def build_turn(message: Dict[str, Any], slots: Slots) -> Turn:
                 mood=read_mood(text))
 
 
+_PHOTO_DEADLINE = re.compile(r"(照片|拍照|图片|视频).{0,6}(多久|几小时|几天|什么时候|期限|时间)"
+                             r"|(多久|几小时|几天).{0,6}(照片|拍照|图片|视频)")
 RUNNER_UP = 0.10  # a second sub-topic this likely gets the third suggestion
 
 

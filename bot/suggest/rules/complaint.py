@@ -136,6 +136,8 @@ def _options(turn: Turn) -> List[Situation]:
 
 def quality(session: Session, policy: ShopPolicy, turn: Turn,
             lookup: OrderLookup) -> List[Situation]:
+    if any(w in turn.text for w in _MISSING):  # 只有红枣 核桃呢: the words say missing
+        return missing_item(session, policy, turn, lookup)
     return _item_complaint(turn, lookup, [_quality_answer(policy)] + _options(turn))
 
 
@@ -201,7 +203,7 @@ def service(session: Session, policy: ShopPolicy, turn: Turn,
 
 
 _COURIER_DAMAGE = ("破", "压坏", "碎", "摔", "变形")
-_MISSING = ("少发", "漏发", "少寄", "少了", "缺")
+_MISSING = ("少发", "漏发", "少寄", "少了", "缺", "只有", "只收到", "没收到", "怎么没有")
 _WRONG = ("发错", "错发", "寄错", "不是我买的", "不是我拍的", "颜色不对", "尺码不对")
 _SERVICE = ("态度", "不理", "客服", "不回", "没人回")
 _QUALITY = ("质量", "坏", "破", "烂", "掉色", "褪色", "起球", "开线", "脱线", "漏", "异味",

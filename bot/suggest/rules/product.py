@@ -27,6 +27,7 @@ MAX_ALTERNATIVES = 5  # in-stock SKUs offered for a sold-out one
 _ITEM_NO = re.compile(r"(?<!\d)(\d{11,12})(?!\d)")
 _STOCK_ASKED = re.compile(r"有[^，,。？?！!]{0,8}吗|有没有|有货|还有|有现货|没货|缺货|卖完|断码|库存")
 _MEASURES = ("height", "weight", "foot_length")
+_XL = re.compile(r"(?<![0-9])([2-5])XL")
 _THEN = re.compile(r"^(那|还有|换成)?.{1,6}(呢|的呢|有吗|还有吗)[?？]?$")
 _COLOUR_WORD = re.compile(r"([黑白灰蓝红粉绿黄紫棕咖杏橙])色")
 _BELOW = re.compile(r"(?:<|＜|小于|低于|不到|不超过)\s*(\d+(?:\.\d+)?)"
@@ -125,7 +126,7 @@ def sku_asked(turn: Turn, p: Product) -> bool:
     """About stock: 有…吗 with a colour or size of the item (or a colour it lacks), or an
     elliptical 那米白呢 naming one with no measurement of its own."""
     named = _asked_size(turn, p) or _asked_colour(turn, p) or _missing_colour(turn, p)
-    if not named:
+    if not named or product_facts.cued(turn.text, p):  # 有色差吗 asks the colour note
         return False
     own = any(e.get("entity") in _MEASURES and not e.get("carried") for e in turn.entities)
     return bool(_STOCK_ASKED.search(turn.text)) or (not own and bool(_THEN.search(turn.text)))
@@ -165,7 +166,10 @@ def _asked_size(turn: Turn, p: Product) -> Optional[str]:
     given = turn.value("size")
     if given and given.upper() in {s.upper() for s in sizes}:
         return next(s for s in sizes if s.upper() == given.upper())
-    text = turn.text.upper()
+    text = _XL.sub(lambda m: "X" * int(m.group(1)) + "L", turn.text.upper())  # 3XL = XXXL
+    given = _XL.sub(lambda m: "X" * int(m.group(1)) + "L", (given or "").upper())
+    if given in {s.upper() for s in sizes}:
+        return next(s for s in sizes if s.upper() == given)
     return next((s for s in sizes if re.search(rf"(?<![A-Z0-9]){re.escape(s.upper())}(?![A-Z0-9])",
                                                text)), None)
 

@@ -59,7 +59,7 @@ def rank(text: str, p: Product, usual: Optional[str]) -> List[str]:
         value = getattr(p, name, None)
         if not value:
             continue
-        score = 2.0 if CUES[name].search(text) else 0.0
+        score = 2.0 if CUES[name].search(_without_names(text, p)) else 0.0
         score += len(asked & _bigrams(str(value)))
         if name == usual:
             score += 0.5
@@ -71,8 +71,16 @@ def rank(text: str, p: Product, usual: Optional[str]) -> List[str]:
     return best
 
 
+def _without_names(text: str, p: Product) -> str:
+    """The question without the item's own names (洗衣液 is not a washing question)."""
+    for name in sorted([p.title] + list(p.aliases or []), key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
 def cued(text: str, p: Product) -> bool:
     """Do the words ask about one of the item's fields (a cue word matches)?"""
+    text = _without_names(text, p)
     return any(getattr(p, name, None) and CUES[name].search(text)
                for name in ("material", "usage", "origin", "authenticity", "colour_note"))
 

@@ -28,9 +28,14 @@ from bot.suggest.rules.shipping_parcel import (
 def fee(session: Session, policy: ShopPolicy, turn: Turn,
         lookup: OrderLookup) -> List[Situation]:
     courier = courier_of(turn)
-    if "包邮" in turn.text and not official(policy, courier):
-        return free_shipping(session, policy, turn, lookup)  # 差多少包邮 / 寄杭州包邮吗
     place = place_of(turn)
+    if "包邮" in turn.text and not official(policy, courier):  # 差多少包邮 / 发广州 包邮不
+        free = free_shipping(session, policy, turn, lookup)
+        if place is None or place.outside or free[0].name in ("free_shipping_reached",
+                                                              "free_shipping_excluded"):
+            return free
+        fees = fee_for_place(policy, place, courier, detailed=True)[:1]  # the fee, then 包邮
+        return fees + [Situation(s.name, s.values, s.facts, 0.9) for s in free]
     if place is not None:
         fees = fee_for_place(policy, place, courier, detailed=True)
         free = _item_ships_free(session, policy, turn, place, courier)

@@ -93,7 +93,7 @@ def parcel(policy: ShopPolicy, order: Order, shipment: Shipment
 
 def days_range(days: int) -> str:
     """The delivery estimate the fee answers give: 3-5天."""
-    return f"{days}-{days + 2}天"
+    return "1-2天" if days <= 1 else f"{days}-{days + 2}天"  # 同城 next day, a day's slack
 
 
 def fee_table(policy: ShopPolicy) -> str:

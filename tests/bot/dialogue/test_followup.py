@@ -132,3 +132,10 @@ def test_a_place_in_a_message_not_understood_continues_the_fee_question() -> Non
                                         [place("重庆", 0)],
                                         ranking=[("nlu_fallback", 0.3), ("greet", 0.2)]))
     assert (turn.intent, turn.subtopic, turn.value("location")) == ("shipping_query", "fee", "重庆")
+
+
+def test_how_long_for_photos_after_a_complaint_is_the_photo_rule() -> None:
+    complaint = parse("收到的杯子漏水", "complaint", 0.9, subtopics={"complaint": "quality"})
+    turn, _ = after(complaint, parse("照片要多久之内发", "shipping_query", 0.6,
+                                     subtopics={"shipping_query": "dispatch_time"}))
+    assert (turn.intent, turn.subtopic) == ("complaint", "quality")

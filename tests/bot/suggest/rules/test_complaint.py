@@ -303,3 +303,9 @@ def test_the_order_states_reach_their_first_answer(demo_session: Session) -> Non
         if state in asked:
             assert asked[state] in situations, state
     assert OrderStatus(the_order(demo_session, "shanghai", "closed").status) == OrderStatus.closed
+
+
+def test_only_part_of_the_order_arrived_is_a_missing_item(demo_session: Session) -> None:
+    result = complain(demo_session, "quality", buyer="wuhan-delivered_3_days_ago",
+                      text="我买了核桃和红枣 打开只有红枣 核桃呢")
+    assert "complaint_missing_check" in result.situations[:2]

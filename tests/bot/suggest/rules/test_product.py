@@ -207,3 +207,18 @@ def test_a_shoe_chart_asks_for_the_foot_length_never_height_and_weight(
     result = ask(demo_session, "size_query", "chart", "有尺码表吗", item_id=slippers.item_no)
     assert result.situations == ["size_chart_rows_foot"]
     assert all("身高" not in s.text and "体重" not in s.text for s in result.suggestions)
+
+
+def test_the_items_own_name_is_not_a_question_word(demo_session: Session) -> None:
+    soap = item("shanghai", "洗衣液")  # sold out; 洗 is a washing cue, 洗衣液 is the item
+    result = ask(demo_session, "product_query", "stock", "洗衣液有货吗", shop="shanghai",
+                 item_id=soap.item_no)
+    first = result.suggestions[0].text
+    assert "没货" in first or "缺货" in first
+
+
+def test_3xl_is_the_xxxl_of_the_chart(demo_session: Session) -> None:
+    suit = item("wuhan", "家居服")
+    result = ask(demo_session, "size_query", "recommend", "藏青有没有3XL 想穿宽松点",
+                 item_id=suit.item_no)
+    assert "藏青XXXL码" in result.suggestions[0].text
