@@ -20,7 +20,7 @@ from bot.dialogue.labels import label
 from bot.dialogue.routes import route
 from bot.phrases import Phrase, Rendered, for_situation, render, shop_library
 from bot.policy import shop_policy
-from bot.suggest.context import Situation, Turn, find_turn_order
+from bot.suggest.context import OrderLookup, Situation, Turn, find_turn_order
 
 MAX_SUGGESTIONS = 3
 # Answers that list every row (the size chart, the fee table): never a runner-up, they
@@ -98,7 +98,8 @@ def unsure(turn: Turn) -> List[str]:
 def suggest(session: Session, turn: Turn) -> SuggestionSet:
     candidates = unsure(turn)
     if not candidates:
-        return _with_runner_up(session, turn, _answer(session, turn))
+        lookup = find_turn_order(session, turn)  # once: the runner-up answers the same order
+        return _with_runner_up(session, turn, _answer(session, turn, lookup), lookup)
     answers = [_answer(session, replace(turn, intent=intent,
                                         subtopic=turn.subtopics.get(intent)))
                for intent in candidates]
@@ -112,7 +113,8 @@ def suggest(session: Session, turn: Turn) -> SuggestionSet:
         context={**first.context, "unsure": candidates})
 
 
-def _with_runner_up(session: Session, turn: Turn, answer: SuggestionSet) -> SuggestionSet:
+def _with_runner_up(session: Session, turn: Turn, answer: SuggestionSet,
+                    lookup: OrderLookup) -> SuggestionSet:
     """The third suggestion answers the intent's second sub-topic when the classifier
     found it close (发货 vs 催发货, 材质 vs 用法): the agent presses 3, not types."""
     other = turn.subtopic_runner_up
@@ -121,7 +123,7 @@ def _with_runner_up(session: Session, turn: Turn, answer: SuggestionSet) -> Sugg
     handler = route(turn.intent).handler
     if handler(other) is handler(turn.subtopic):
         return answer
-    alternative = _answer(session, replace(turn, subtopic=other))
+    alternative = _answer(session, replace(turn, subtopic=other), lookup)
     shown = {s.text for s in answer.suggestions} | set(answer.situations[:1])
     extra = next((s for s in alternative.suggestions if s.text not in shown), None)
     if (extra is None or alternative.situations[:1] == answer.situations[:1]
@@ -132,10 +134,11 @@ def _with_runner_up(session: Session, turn: Turn, answer: SuggestionSet) -> Sugg
     return answer
 
 
-def _answer(session: Session, turn: Turn) -> SuggestionSet:
+def _answer(session: Session, turn: Turn, lookup: Optional[OrderLookup] = None
+            ) -> SuggestionSet:
     policy = shop_policy(turn.shop_id)
     library = shop_library(turn.shop_id)
-    lookup = find_turn_order(session, turn)
+    lookup = lookup or find_turn_order(session, turn)
     situations = route(turn.intent).handler(turn.subtopic)(session, policy, turn, lookup)
     opener = _opener(library, turn)
     suggestions: List[Suggestion] = []

@@ -88,7 +88,6 @@ def _with_item(rule):  # type: ignore[no-untyped-def]
         return [found] if isinstance(found, Situation) else rule(policy, turn, found)
     wrapped.__name__ = rule.__name__
     wrapped.__doc__ = rule.__doc__
-    wrapped.__wrapped__ = rule  # type: ignore[attr-defined]
     return wrapped
 
 
@@ -148,7 +147,7 @@ def _field_rule(usual: str):  # type: ignore[no-untyped-def]
     @_with_item
     def rule(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
         if sku_asked(turn, p):
-            return stock.__wrapped__(policy, turn, p)  # 粉色41有吗: the stock
+            return stock_of(policy, turn, p)  # 粉色41有吗: the stock
         out = product_facts.answer(turn, p, usual)
         return out or [Situation("product_info", {"product": p.title}, [f"product.{p.item_no}"])]
     rule.__name__ = usual
@@ -190,8 +189,7 @@ def _asked_colour(turn: Turn, p: Product) -> Optional[str]:
     return None
 
 
-@_with_item
-def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
+def stock_of(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     """Stock of the colour and size asked, with what else is in stock."""
     size, colour = _asked_size(turn, p), _asked_colour(turn, p)
     lacking = _missing_colour(turn, p) if colour is None else None
@@ -235,11 +233,14 @@ def stock(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     return out
 
 
+stock = _with_item(stock_of)
+
+
 @_with_item
 def overview(policy: ShopPolicy, turn: Turn, p: Product) -> List[Situation]:
     """What the item is (price, material); a field the words point to answers first."""
     if sku_asked(turn, p):
-        return stock.__wrapped__(policy, turn, p)
+        return stock_of(policy, turn, p)
     facts = [_fact(p, "price"), _fact(p, "material")]
     matched = product_facts.answer(turn, p, None)
     for s in matched:

@@ -54,12 +54,13 @@ def rank(text: str, p: Product, usual: Optional[str]) -> List[str]:
     """The fields of ``p`` that answer ``text``, best first; ``usual`` (the sub-topic's
     field) wins ties and comes second when another field is better."""
     asked = _bigrams(text) - _bigrams(p.title) - {a for a in (p.aliases or [])}
+    plain = _without_names(text, p)
     scores: Dict[str, float] = {}
     for name in FIELDS:
         value = getattr(p, name, None)
         if not value:
             continue
-        score = 2.0 if CUES[name].search(_without_names(text, p)) else 0.0
+        score = 2.0 if CUES[name].search(plain) else 0.0
         score += len(asked & _bigrams(str(value)))
         if name == usual:
             score += 0.5

@@ -47,14 +47,17 @@ class Price(NamedTuple):
         return yuan(self.value) if self.exact else f"{self.value:g}多元"
 
 
+def _yuan_of(entity: Dict) -> float:
+    """An amount entity's value in 元 (0 when it has none)."""
+    value = (entity.get("additional_info") or {}).get("yuan")
+    return float(value) if isinstance(value, (int, float)) and value > 0 else 0.0
+
+
 def price_of(session: Session, turn: Turn) -> Optional[Price]:
     """The amount the buyer names (¥129, 一百二十块), else the price of the item in view."""
-    amounts = [e for e in turn.entities if e.get("entity") == "amount" and not e.get("carried")
-               and isinstance((e.get("additional_info") or {}).get("yuan"), (int, float))
-               and (e.get("additional_info") or {})["yuan"] > 0] or [
-        e for e in turn.entities if e.get("entity") == "amount"
-        and isinstance((e.get("additional_info") or {}).get("yuan"), (int, float))]
-    values = [float(e["additional_info"]["yuan"]) for e in amounts] or _bare_amounts(turn.text)
+    typed = [e for e in turn.entities if e.get("entity") == "amount" and _yuan_of(e)]
+    amounts = [e for e in typed if not e.get("carried")] or typed  # this message's first
+    values = [_yuan_of(e) for e in amounts] or _bare_amounts(turn.text)
     if values:
         exact = not any((e.get("additional_info") or {}).get("more_than") for e in amounts)
         together = _TOGETHER.search(turn.text) is not None

@@ -15,7 +15,7 @@ from bot.sizing import measures_body, recommend, shoe_size
 from bot.store.models import Product
 from bot.suggest.context import OrderLookup, Situation, Turn
 from bot.suggest.rules import product_facts
-from bot.suggest.rules.product import _asked_size, _fact, item_of, sku_asked, stock
+from bot.suggest.rules.product import _asked_size, _fact, item_of, sku_asked, stock_of
 
 
 def _measure(turn: Turn, name: str, unit: str) -> Optional[float]:
@@ -43,7 +43,7 @@ def size(session: Session, policy: ShopPolicy, turn: Turn,
         return [found]
     p = found
     if sku_asked(turn, p):
-        return stock.__wrapped__(policy, turn, p)  # 黑色42码有吗 / 那43呢: the stock
+        return stock_of(policy, turn, p)  # 黑色42码有吗 / 那43呢: the stock
     if p.size_chart and not measures_body(p.size_chart):
         return _shoe(turn, p)
     if not p.size_chart:  # 多大尺寸 / 宝宝能喝吗 of an unsized item: its catalogue facts
@@ -94,7 +94,7 @@ def size_chart(session: Session, policy: ShopPolicy, turn: Turn,
     if isinstance(found, Situation):
         return [found]
     if sku_asked(turn, found):
-        return stock.__wrapped__(policy, turn, found)
+        return stock_of(policy, turn, found)
     if not found.size_chart:
         return product_facts.answer(turn, found, "notes") or [
             Situation("size_no_chart", {"product": found.title}, [_fact(found, "size_chart")])]
