@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from bot.dialogue.labels import label
+from bot.nlu.normalize import is_meaningful
 
 # Entities a follow-up may carry over or replace.
 CARRIED = ("location", "courier", "size", "colour", "height", "weight", "foot_length",
@@ -117,7 +118,7 @@ def resolve(text: str, intent: str, confidence: float, ranking: List[Dict[str, A
             # a related topic lower in the ranking, or the previous topic itself
             ranked = [t for t in related if _ranked(ranking, t) >= RELATED_FLOOR]
             choice = max(ranked, key=lambda t: _ranked(ranking, t)) if ranked else None
-        if choice is None and (ellipsis or intent == FALLBACK):
+        if choice is None and (ellipsis or intent == FALLBACK and is_meaningful(content(text))):
             choice = previous  # 就最近买的那个 / 我脚背有点高: not understood alone, so the topic goes on
         if choice is not None:
             under = _subtopic_under(subtopics, choice)

@@ -139,3 +139,10 @@ def test_how_long_for_photos_after_a_complaint_is_the_photo_rule() -> None:
     turn, _ = after(complaint, parse("照片要多久之内发", "shipping_query", 0.6,
                                      subtopics={"shipping_query": "dispatch_time"}))
     assert (turn.intent, turn.subtopic) == ("complaint", "quality")
+
+
+def test_an_emoji_or_invisible_only_message_does_not_continue_the_topic() -> None:
+    for text in ("😤😤", "\u200b\u200b"):
+        turn, _ = after(FEE_XINJIANG, parse(text, "nlu_fallback", 0.3,
+                                            ranking=[("nlu_fallback", 0.3), ("greet", 0.2)]))
+        assert turn.intent == "nlu_fallback" and turn.note is None, text
