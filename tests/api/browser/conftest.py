@@ -12,6 +12,9 @@ from typing import Any, Dict, Iterator, List
 import pytest
 from playwright.sync_api import expect
 
+# A shared 2-CPU CI machine can take longer than Playwright's 5 s to reflect a click
+# (seen on the review page's counts): every expectation waits up to 15 s.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "results" / "screenshots"

@@ -217,7 +217,7 @@ def test_confirm_dismiss_filters_and_counts(page: Any, client: TestClient,
 
     # confirm and dismiss: both leave the open queue, the counts follow
     row(page, confirm["id"]).get_by_test_id("action-confirm").click()
-    expect(row(page, confirm["id"])).to_have_count(0, timeout=15_000)  # a loaded CI machine
+    expect(row(page, confirm["id"])).to_have_count(0)
     rejected_count = page.locator('[data-testid="reason-chip"][data-reason="rejected"]').get_by_test_id(
         "reason-count")
     expect(rejected_count).to_have_text(str(counts["rejected"] - 1))
