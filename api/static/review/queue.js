@@ -19,9 +19,11 @@ export function loadQueue() {
   if (!state.shop || state.forbidden) return Promise.resolve();
   var seq = ++state.loadSeq;
   var shop = state.shop;
+  state.loading = true;
   $('queue-state').textContent = '加载中…';
   return api('GET', shopPath('/review' + queryString())).then(function (body) {
     if (seq !== state.loadSeq || shop !== state.shop) return;
+    state.loading = false;
     state.items = body.items || [];
     state.counts = body.counts || {};
     state.loaded = true;
@@ -37,6 +39,7 @@ export function loadQueue() {
     renderQueue();
   }).catch(function (error) {
     if (seq !== state.loadSeq) return;
+    state.loading = false;
     $('queue-state').textContent = '';
     if (error.status !== 401 && error.status !== 403) showError('queue-error', '无法加载审核队列：' + error.message);
   });
@@ -108,6 +111,8 @@ export function decide(item, body, done) {
       item.review = review;
       replaceItem(id);
     }
+    // a queue load started before this decision was stored would bring the item back: load again
+    if (state.loading) loadQueue();
     if (state.exportLoaded) loadExport();
   }).catch(function (error) {
     if (error.status === 401 || error.status === 403) return;

@@ -28,6 +28,7 @@ export var state = {
   counts: {},
   loaded: false,
   loadSeq: 0,
+  loading: false,  // a queue load is in flight
   ui: {},            // message id → {mode, intent, entities, touched, addType, addStart, addEnd, busy, error}
   forbidden: false,
   models: null,
