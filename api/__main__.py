@@ -129,6 +129,7 @@ def serve(settings: Settings) -> None:
     print(f"agent console:      {base}/\n"
           f"supervisor review:  {base}/review\n"
           f"metrics dashboard:  {base}/dashboard\n"
+          f"buyer chat window:  {base}/chat/wuhan  (embed: docs/channels.md)\n"
           f"API docs:           {base}/docs  (health: /healthz)", flush=True)
     if settings.workers > 1:  # each worker loads the model; settings come from the environment
         uvicorn.run("api.main:create_app", factory=True, workers=settings.workers,
@@ -158,6 +159,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     add.add_argument("--role", required=True, choices=["agent", "supervisor", "admin"])
     add.add_argument("--shop", action="append", default=[])
     users.add_parser("token").add_argument("name")
+    channels = sub.add_parser("channels", help="a shop's webhook URL and channel secrets "
+                                               "(docs/channels.md)").add_subparsers(
+        dest="action", required=True)
+    set_channel = channels.add_parser("set", help="create or change; prints the secrets")
+    set_channel.add_argument("shop")
+    set_channel.add_argument("--webhook-url", help="where replies are delivered ('' for none)")
+    set_channel.add_argument("--rotate", action="store_true", help="new secrets")
+    channels.add_parser("show", help="each shop's webhook URL and delivery counts")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "redis":
@@ -166,6 +175,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     _use_database(settings)
     if args.command == "users":
         return _users(args)
+    if args.command == "channels":
+        return _channels(args)
     if args.command == "run":
         ensure_demo_shops(settings)
     redis = start_redis(settings) if args.command == "run" else None
@@ -194,6 +205,26 @@ def _redis() -> int:
         process.proc.wait()
     except KeyboardInterrupt:
         process.stop()
+    return 0
+
+
+def _channels(args: argparse.Namespace) -> int:
+    from bot.channels import outbox
+    from bot.channels.config import UNSET, configure
+    from bot.store.channel_models import ShopChannel
+    from bot.store.runtime import sessions
+
+    with sessions()() as session:
+        if args.action == "set":
+            url = UNSET if args.webhook_url is None else args.webhook_url
+            channel = configure(session, args.shop, webhook_url=url, rotate=args.rotate)
+            print(f"shop {channel.shop_id}: webhook_url {channel.webhook_url or '(none)'}\n"
+                  f"  webhook_secret {channel.webhook_secret}\n"
+                  f"  site_secret    {channel.site_secret}")
+            return 0
+        for channel in session.query(ShopChannel).order_by(ShopChannel.shop_id):
+            print(f"{channel.shop_id:10} {channel.webhook_url or '(no webhook)':40} "
+                  f"{outbox.counts(session, channel.shop_id)}")
     return 0
 
 

@@ -19,6 +19,7 @@ from bot.assist.assistant import Assistant
 from bot.assist.live import Broadcaster
 from bot.assist.tickets import redeem
 from bot.assist.users import authenticate, may_see
+from bot.channels.ratelimit import RateLimiter
 from bot.store.models import Shop
 from bot.store.runtime import sessions
 from bot.store.service_models import Role, User
@@ -49,13 +50,28 @@ async def get_broadcaster(request: Request) -> Broadcaster:
     return request.app.state.broadcaster
 
 
+async def get_rate_limiter(request: Request) -> RateLimiter:
+    return request.app.state.rate_limiter
+
+
+def client_ip(request: Request) -> str:
+    """The buyer's address: the peer, or what a trusted proxy (HAProxy) says it was."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = {p.strip() for p in request.app.state.settings.trusted_proxies.split(",")}
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and peer in trusted:
+        return forwarded.split(",")[-1].strip()[:64] or peer
+    return peer
+
+
 SessionDep = Annotated[Session, Depends(get_db)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
+RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 
 
-def _bearer(authorization: Optional[str]) -> Optional[str]:
+def bearer(authorization: Optional[str]) -> Optional[str]:
     if authorization and authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
     return None
@@ -67,7 +83,7 @@ def _unauthorized(reason: str) -> HTTPException:
 
 def current_user(session: SessionDep,
                        authorization: Annotated[Optional[str], Header()] = None) -> User:
-    user = authenticate(session, _bearer(authorization))
+    user = authenticate(session, bearer(authorization))
     if user is None:
         raise _unauthorized("missing or invalid token (Authorization: Bearer <token>)")
     return user
@@ -99,7 +115,7 @@ def stream_access(shop_id: ShopId, session: SessionDep, clock: ClockDep,
         if user is None:
             raise _unauthorized("the stream ticket is unknown, used, expired or for another shop")
     else:
-        user = authenticate(session, _bearer(authorization))
+        user = authenticate(session, bearer(authorization))
         if user is None:
             raise _unauthorized("a stream needs ?ticket= (POST .../events/ticket) or the "
                                 "Authorization header")

@@ -32,6 +32,11 @@ SECURITY_HEADERS: List[Tuple[bytes, bytes]] = [
 ]
 # FastAPI's interactive docs load Swagger UI / ReDoc with an inline script: no CSP there.
 _NO_CSP = ("/docs", "/redoc")
+# The buyer chat window is made to be framed by the shop's own site (widget.js).
+_FRAMED = "/chat/"
+FRAMED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+# Public endpoints (the chat window's API) take small bodies only.
+PUBLIC_PREFIX, PUBLIC_BODY_BYTES = "/api/chat/", 8 * 1024
 
 
 async def _refuse(send: Send, status: int, reason: str,
@@ -85,9 +90,11 @@ class BodyLimit:
         if scope["type"] != "http" or scope.get("method") not in _WITH_BODY:
             await self.app(scope, receive, send)
             return
+        limit = (PUBLIC_BODY_BYTES if str(scope.get("path", "")).startswith(PUBLIC_PREFIX)
+                 else self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _refuse(send, 413, _too_big(int(declared), self.limit))
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _refuse(send, 413, _too_big(int(declared), limit))
             return
         chunks, size = [], 0
         while True:
@@ -96,8 +103,8 @@ class BodyLimit:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.limit:
-                await _refuse(send, 413, _too_big(size, self.limit))
+            if size > limit:
+                await _refuse(send, 413, _too_big(size, limit))
                 return
             if not message.get("more_body"):
                 break
@@ -124,9 +131,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = list(SECURITY_HEADERS)
-        if not str(scope.get("path", "")).startswith(_NO_CSP):
-            extra.append((b"content-security-policy", CSP.encode()))
+        path = str(scope.get("path", ""))
+        if path.startswith(_FRAMED):
+            extra = [h for h in SECURITY_HEADERS if h[0] != b"x-frame-options"]
+            extra.append((b"content-security-policy", FRAMED_CSP.encode()))
+        else:
+            extra = list(SECURITY_HEADERS)
+            if not path.startswith(_NO_CSP):
+                extra.append((b"content-security-policy", CSP.encode()))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -20,8 +20,12 @@ _PATTERNS = (
     (re.compile(r"([?&][^=&\s]{1,40}=)[A-Za-z0-9_-]{32,}"), rf"\1{REDACTED}"),
     # query strings and forms: ?ticket=…, &token=…, access_token=…
     (re.compile(r"(?i)\b((?:access_)?token|ticket)=[^&\s\"'#]+"), rf"\1={REDACTED}"),
-    # JSON-ish: "token": "…", 'ticket': '…'
-    (re.compile(r"(?i)([\"'](?:access_)?(?:token|ticket)[\"']\s*:\s*[\"'])[^\"']+"), rf"\1{REDACTED}"),
+    # JSON-ish: "token": "…", 'ticket': '…', "webhook_secret": "…", "buyer_sig": "…"
+    (re.compile(r"(?i)([\"'](?:access_)?(?:token|ticket|\w*secret|buyer_sig)[\"']\s*:\s*[\"'])[^\"']+"),
+     rf"\1{REDACTED}"),
+    # HMAC signatures (X-Shop-Signature: sha256=…) and secrets by name
+    (re.compile(r"(?i)\bsha256=[0-9a-f]{16,}"), f"sha256={REDACTED}"),
+    (re.compile(r"(?i)\b(\w*secret|buyer_sig)(\s*[=:]\s*|\s+)[0-9a-f]{32,}"), rf"\1\2{REDACTED}"),
     # headers: Authorization: Bearer …, (b'authorization', b'…'), Cookie: …
     (re.compile(r"(?i)\b(bearer\s+)[^\s\"',)]+"), rf"\1{REDACTED}"),
     (re.compile(r"(?i)((?:set-)?cookie[\"']?\s*[:=,]\s*b?[\"']?)[^\"'\n)]+"), rf"\1{REDACTED}"),

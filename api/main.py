@@ -20,9 +20,12 @@ from api.http_guards import BodyLimit, NoTokenInUrl, SecurityHeaders
 from api.log_redaction import install_secret_redaction
 from api.routes import (
     audit,
+    chat,
     conversations,
+    deliveries,
     events,
     health,
+    hooks,
     messages,
     metrics,
     models,
@@ -36,6 +39,9 @@ from bot.assist.assistant import Assistant
 from bot.assist.errors import ServiceError
 from bot.assist.live import Broadcaster
 from bot.assist.retrain import active_model
+from bot.channels.deliverer import Deliverer
+from bot.channels.outbox import RetryPolicy
+from bot.channels.ratelimit import RateLimiter
 from bot.privacy import install_log_masking, route_structlog
 from bot.store import runtime
 
@@ -82,6 +88,16 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             watcher = asyncio.get_running_loop().create_task(
                 watch_active_model(app.state.assistant, settings))
         await app.state.broadcaster.start()
+        deliverer = None
+        if settings.delivery_worker:
+            deliverer = Deliverer(RetryPolicy(settings.delivery_max_attempts,
+                                              settings.delivery_backoff_seconds,
+                                              settings.delivery_backoff_cap_seconds),
+                                  poll_seconds=settings.delivery_poll_seconds,
+                                  timeout_seconds=settings.delivery_timeout_seconds,
+                                  publish=app.state.broadcaster.publish)
+            deliverer.start()
+        app.state.deliverer = deliverer
         if settings.redis_url and not await app.state.broadcaster.wait_subscribed(3.0):
             logger.warning("live updates: Redis at %s does not answer yet; this process's "
                            "agents only until it does", settings.redis_url)
@@ -93,6 +109,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         if watcher is not None:
             watcher.cancel()
         await app.state.broadcaster.stop()
+        if app.state.deliverer is not None:  # (tests may have replaced it)
+            await asyncio.to_thread(app.state.deliverer.stop)
         app.state.assistant = None
 
     app = FastAPI(title="Shop reply assistant", version="0.4.0", lifespan=lifespan,
@@ -103,11 +121,18 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_middleware(NoTokenInUrl)  # 401 for ?token= on every route, docs and files too
     app.add_middleware(SecurityHeaders)  # outermost: on every response, 413s included
     app.state.broadcaster = Broadcaster(settings.redis_url)
+    app.state.rate_limiter = RateLimiter(settings.redis_url)
     app.state.assistant = None
 
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": error.reason, **error.extra}, status_code=error.status)
+        headers = {}
+        if error.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if getattr(error, "retry_after", None) is not None:
+            headers["Retry-After"] = str(error.retry_after)
+        return JSONResponse({"detail": error.reason, **error.extra}, status_code=error.status,
+                            headers=headers)
 
     @app.exception_handler(OperationalError)
     async def _database_down(_: Request, error: OperationalError) -> JSONResponse:
@@ -119,6 +144,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     for module in (messages, conversations, suggestions, events, users, audit, metrics, review,
-                   models):
+                   models, deliveries, hooks, chat):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.webhooks.include_router(hooks.outbound)
     return app

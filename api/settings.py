@@ -23,6 +23,18 @@ class Settings(BaseSettings):
     model_poll_seconds: float = 2.0         # how soon every process follows an activated model
     nlu_data_dir: Path = ROOT / "data" / "nlu"          # retraining reads it; reviewed.yml goes here
     candidates_dir: Path = ROOT / "models" / "candidates"
+    # channels (docs/channels.md): outbound delivery and the public chat window's limits
+    delivery_worker: bool = True            # drain the outbox in this process
+    delivery_max_attempts: int = 12
+    delivery_backoff_seconds: float = 2.0   # 2, 4, 8 … s between tries
+    delivery_backoff_cap_seconds: float = 300.0
+    delivery_poll_seconds: float = 0.5
+    delivery_timeout_seconds: float = 10.0
+    chat_messages_per_visitor: int = 20     # per minute; 0 = no limit
+    chat_messages_per_ip: int = 60
+    chat_sessions_per_ip: int = 30
+    chat_reads_per_visitor: int = 240
+    trusted_proxies: str = "127.0.0.1,::1"  # whose X-Forwarded-For names the client (HAProxy)
 
     class Config:
         env_file = ROOT / ".env"

@@ -1,4 +1,5 @@
-"""The web pages: agent console (/), supervisor review (/review), metrics (/dashboard).
+"""The web pages: agent console (/), supervisor review (/review), metrics (/dashboard),
+and the buyers' chat window (/chat/{shop}).
 
 Plain HTML and JavaScript in ``api/static``; they call the JSON API with the
 user's token (kept in the browser's session storage). Chart.js comes from npm
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
+
+from api.deps import ShopId
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 VENDOR = {"chart.umd.js": Path(__file__).resolve().parents[2] / "node_modules" / "chart.js" / "dist"
@@ -37,6 +40,12 @@ async def review() -> FileResponse:
 @router.get("/dashboard")
 async def dashboard() -> FileResponse:
     return _page("dashboard.html")
+
+
+@router.get("/chat/{shop_id}")
+async def chat_window(shop_id: ShopId) -> FileResponse:
+    """The buyer chat window (embeddable: see /static/widget.js and docs/channels.md)."""
+    return _page("chat.html")
 
 
 @router.get("/static/vendor/{name}")

@@ -24,3 +24,17 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Unauthorized(ServiceError):
+    status = 401
+
+
+class TooManyRequests(ServiceError):
+    """Past a public endpoint's limit; ``retry_after`` seconds until the window turns."""
+
+    status = 429
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason, {"retry_after": retry_after})
+        self.retry_after = retry_after

@@ -34,6 +34,7 @@ from bot.assist.assistant import Assistant
 from bot.assist.decisions import lock_conversation
 from bot.assist.errors import Conflict, InvalidInput, NotFound
 from bot.assist.validation import buyer_text
+from bot.channels import outbox
 from bot.dialogue.memory import newest_message_id, remembered
 from bot.dialogue.turn import Outcome
 from bot.offhours import auto_reply, closed_window
@@ -98,15 +99,20 @@ def _check_buyer_shop(session: Session, shop_id: str, buyer_id: Optional[str]) -
 
 
 def _open_conversation(session: Session, known: Optional[Conversation], shop_id: str,
-                       external_id: str, buyer_id: Optional[str], now: dt.datetime) -> Conversation:
+                       external_id: str, buyer_id: Optional[str], now: dt.datetime,
+                       channel: str) -> Conversation:
     # ``known`` was read before the turn was answered; a first message may have raced us
     conversation = known or _conversation(session, shop_id, external_id)
     if conversation is None:
         conversation = Conversation(shop_id=shop_id, external_id=external_id, buyer_id=buyer_id,
-                                    created_at=now, last_message_at=now, unread=0)
+                                    created_at=now, last_message_at=now, unread=0,
+                                    channel=channel)
         session.add(conversation)
-    elif buyer_id and not conversation.buyer_id:
-        conversation.buyer_id = buyer_id
+    else:
+        if buyer_id and not conversation.buyer_id:
+            conversation.buyer_id = buyer_id
+        if channel == "webhook" and conversation.channel == "api":
+            conversation.channel = channel  # the shop's chat system took it over
     return conversation
 
 
@@ -157,10 +163,12 @@ def _auto_reply(session: Session, conversation: Conversation, message: BuyerMess
 
 def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id: str,
            client_message_id: str, text: str, buyer_id: Optional[str], now: dt.datetime,
-           degraded: Optional[str] = None, item_id: Optional[str] = None) -> Ingested:
+           degraded: Optional[str] = None, item_id: Optional[str] = None,
+           channel: str = "api") -> Ingested:
     """Store a buyer message with its suggestions (``degraded``: why the service runs
     with less than it should, e.g. live updates without Redis; ``item_id``: the item
-    the buyer is chatting from, as 千牛 shows it)."""
+    the buyer is chatting from, as 千牛 shows it; ``channel``: where it came from, and
+    so where its replies go)."""
     text = buyer_text(text)
     now = as_utc(now)
     if session.get(Shop, shop_id) is None:
@@ -187,7 +195,7 @@ def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id
         try:
             stored = _store(session, conversation, memory.version, shop_id, conversation_id,
                             buyer_id, client_message_id, text, now, outcome,
-                            check=attempt < ATTEMPTS)
+                            check=attempt < ATTEMPTS, channel=channel)
         except IntegrityError:
             session.rollback()
             existing = find_message(session, shop_id, client_message_id)
@@ -209,11 +217,13 @@ def ingest(session: Session, assistant: Assistant, shop_id: str, conversation_id
 
 def _store(session: Session, known: Optional[Conversation], version: Optional[int],
            shop_id: str, conversation_id: str, buyer_id: Optional[str], client_message_id: str,
-           text: str, now: dt.datetime, outcome: Outcome, check: bool) -> Optional[Ingested]:
+           text: str, now: dt.datetime, outcome: Outcome, check: bool,
+           channel: str = "api") -> Optional[Ingested]:
     """Write the message if the conversation is still in the state it was answered in
     (None if not); the conversation's row lock comes first, so the check holds until
     the commit in every process."""
-    conversation = _open_conversation(session, known, shop_id, conversation_id, buyer_id, now)
+    conversation = _open_conversation(session, known, shop_id, conversation_id, buyer_id, now,
+                                      channel)
     if conversation.id is not None:
         lock_conversation(session, conversation.id, read=False)
         if check and newest_message_id(session, conversation.id) != version:
@@ -222,6 +232,8 @@ def _store(session: Session, known: Optional[Conversation], version: Optional[in
     message = _message(conversation, client_message_id, text, now, outcome)
     session.add(message)
     reply = _auto_reply(session, conversation, message, now)
+    if reply is not None:
+        outbox.enqueue(session, reply, conversation)  # in this transaction: never lost
     conversation.unread = (conversation.unread or 0) + 1
     conversation.last_message_at = now
     session.commit()

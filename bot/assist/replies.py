@@ -33,6 +33,7 @@ from bot.assist.decisions import (
 )
 from bot.assist.errors import Conflict, InvalidInput, NotFound
 from bot.assist.validation import clean_text
+from bot.channels import outbox
 from bot.compliance import check, load_rules
 from bot.phrases import INTENTS
 from bot.store.service_models import (
@@ -116,6 +117,7 @@ def approve(session: Session, user: User, shop_id: str, suggestion_id: int,
                       approved_by=user.name, created_at=as_utc(now), compliance=findings)
         session.add(reply)
         session.flush()
+        outbox.enqueue(session, reply, session.get(Conversation, reply.conversation_id))
         return reply.id, settle(session, conversation_id, message_id, MessageState.answered,
                                 user.name, now, reply.id)
 
@@ -180,6 +182,7 @@ def send_free_text(session: Session, user: User, shop_id: str, conversation_id: 
                       approved_by=user.name, created_at=as_utc(now), compliance=findings)
         session.add(reply)
         session.flush()
+        outbox.enqueue(session, reply, session.get(Conversation, reply.conversation_id))
         settled = (settle(session, cid, target, MessageState.answered, user.name, now, reply.id)
                    if target is not None else [])
         return reply.id, settled

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
+from bot.channels.outbox import delivery_view
 from bot.privacy import mask, mask_pieces
 from bot.store.models import Order
 from bot.store.service_models import BuyerMessage, Conversation, Reply, Suggestion, as_utc
@@ -77,7 +78,9 @@ def reply_view(r: Reply, masked: bool = False) -> Dict[str, Any]:
             "suggestion_id": r.suggestion_id, "offhours_window": r.offhours_window,
             "answers_message_id": r.answers_message_id,
             "compliance": r.compliance,
-            "sent_at": _time(r.created_at)}
+            "sent_at": _time(r.created_at),
+            # to the shop's chat system (webhook conversations only): pending, delivered, failed
+            "delivery": delivery_view(r.delivery)}
 
 
 def conversation_summary(c: Conversation) -> Dict[str, Any]:

@@ -64,6 +64,9 @@ class Conversation(Base):
     shop_id = Column(String(32), ForeignKey("shops.id"), nullable=False, index=True)
     external_id = Column(String(64), nullable=False)  # the chat system's conversation id
     buyer_id = Column(String(64))
+    # where it came from and where its replies go: api (agents' token), web (the buyer
+    # chat window), webhook (the shop's chat system: replies go out through the outbox)
+    channel = Column(String(16), nullable=False, default="api", server_default="api")
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     last_message_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     unread = Column(Integer, nullable=False, default=0)

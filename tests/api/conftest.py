@@ -123,7 +123,9 @@ def settings(model_path: Path, database_url: str, redis: Process, workdir: Path)
         shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "nlu", nlu)
     return Settings(database_url=database_url, redis_url=redis.url,  # type: ignore[attr-defined]
                     model_path=model_path, nlu_data_dir=nlu,
-                    candidates_dir=workdir / "candidates", model_poll_seconds=0.5)
+                    candidates_dir=workdir / "candidates", model_poll_seconds=0.5,
+                    # every test client shares one address: the limit tests set their own
+                    chat_sessions_per_ip=10_000, chat_messages_per_ip=10_000)
 
 
 @pytest.fixture(scope="package")

@@ -4,6 +4,7 @@
 import { el, formatTime, percent, REPLY_KIND } from '/static/common.js';
 import { foldedText, intentBadge, MESSAGE_STATE, MESSAGE_STATE_CLASS, shorten } from './labels.js';
 import { answeredBy, isOpen } from './target.js';
+import { api, shopPath, toast } from './state.js';
 
 /* Characters that draw nothing: whitespace, controls, format characters (zero-width
    space, joiners, BOM), combining marks and variation selectors, the Hangul fillers and
@@ -83,6 +84,28 @@ export function replyBubble(item, rerender) {
     answered && !auto ? el('span', { class: 'answers', testid: 'reply-answers',
       title: answered.text, text: '回复「' + shorten(answered.text, 14) + '」' }) : null,
     item.approved_by ? el('span', { text: item.approved_by }) : null,
-    el('span', { text: formatTime(item.at) })));
+    el('span', { text: formatTime(item.at) }),
+    item.delivery ? deliveryBadge(item.delivery) : null));
+}
+
+var DELIVERY = { pending: '投递中', delivered: '已送达', failed: '投递失败' };
+var DELIVERY_CLASS = { pending: 'badge-warn', delivered: 'badge-green', failed: 'badge-red' };
+
+/* Where a reply to the shop's chat system is: pending (tries so far), delivered, or
+   failed with the reason and a button to send it again. */
+function deliveryBadge(d) {
+  var label = DELIVERY[d.state] || d.state;
+  if (d.state === 'pending' && d.attempts) label += '（已试 ' + d.attempts + ' 次）';
+  return el('span', { class: 'delivery' },
+    el('span', { class: 'badge ' + (DELIVERY_CLASS[d.state] || ''), testid: 'delivery-state',
+      'data-state': d.state, title: d.last_error || '', text: label }),
+    d.state === 'failed' ? el('button', { type: 'button', class: 'btn btn-small',
+      testid: 'delivery-retry', onclick: function () { retryDelivery(d.id); } }, '重新投递') : null);
+}
+
+function retryDelivery(id) {  // the live 'delivery' event redraws the conversation
+  api('POST', shopPath('/deliveries/' + Number(id) + '/retry')).then(function () {
+    toast('已重新投递');
+  }).catch(function (error) { toast('重新投递失败：' + error.message); });
 }
 

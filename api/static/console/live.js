@@ -110,6 +110,7 @@ function listen(source, generation, resuming) {
   source.addEventListener('message', handler(onMessageEvent));
   source.addEventListener('reply', handler(onReplyEvent));
   source.addEventListener('suggestion', handler(onSuggestionEvent));
+  source.addEventListener('delivery', handler(onReplyEvent));  // a reply's delivery state
 }
 
 function parse(event) {

@@ -7,6 +7,7 @@ import os
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import bot.store.channel_models  # noqa: F401  (registers the channel tables)
 import bot.store.service_models  # noqa: F401  (registers the service tables)
 from bot.store.models import Base
 
