@@ -181,6 +181,9 @@ def send(client: TestClient, headers: Dict[str, str], conversation: str, text: s
                              "buyer_id": buyer}, headers=headers)
 
 
+LIVE_APPS: List[Any] = []
+
+
 @pytest.fixture(scope="package")
 def live_url(settings: Settings, clock: Clock, tokens: Dict[str, str]) -> Iterator[str]:
     """The app served over real HTTP (uvicorn in a thread), with the injected clock:
@@ -191,6 +194,7 @@ def live_url(settings: Settings, clock: Clock, tokens: Dict[str, str]) -> Iterat
     import uvicorn
 
     app = create_app(settings)
+    LIVE_APPS.append(app)  # tests that tune its workers (delivery retries) find it here
     app.dependency_overrides[get_clock] = lambda: clock
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
