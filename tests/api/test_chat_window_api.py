@@ -119,6 +119,12 @@ def test_limits_per_visitor_per_address_and_on_size(
     others = [post(client, chat_session(client), "在吗").status_code for _ in range(3)]
     assert 429 in others, "one address sending from many visitor ids is limited too"
     monkeypatch.setattr(settings, "chat_messages_per_ip", 1000)
+    monkeypatch.setattr(settings, "chat_reads_per_visitor", 2)
+    reader = chat_session(client)
+    reads = [client.get("/api/chat/wuhan/messages", headers=bearer(reader)).status_code
+             for _ in range(3)]
+    assert reads == [200, 200, 429]
+    assert client.get("/api/chat/wuhan/stream", headers=bearer(reader)).status_code == 429
     big = client.post("/api/chat/wuhan/messages", headers=bearer(visitor),
                       content=json.dumps({"client_message_id": "big", "text": "好" * 9000}))
     assert big.status_code == 413
