@@ -9,9 +9,9 @@ events travel through Redis pub/sub (``REDIS_URL``) and every process hands them
 own streams. The listener's health is tracked: only while its subscription is confirmed
 does ``publish`` leave local delivery to it; otherwise (Redis down, restarting, not yet
 re-subscribed) events go straight to this process's streams. When the subscription comes
-back, the listener replays from the database what other processes published meanwhile.
-A stream that falls too far behind is ended; the console reconnects and replays.
-"""
+back, each stream replays from the database what other processes published meanwhile
+(ids out of order included: replays look back). A stream that falls too far behind is
+ended; the console reconnects and replays."""
 
 from __future__ import annotations
 
@@ -32,10 +32,15 @@ from bot.assist.live_log import Event
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 200
 CHANNEL = "shopassist:live:"
-CATCH_UP_LIMIT = 1000
 PRUNE_EVERY_SECONDS = 600.0
 RETRY_MIN, RETRY_MAX = 0.25, 5.0
 _END = {"type": "_end"}  # tells a stream that fell behind to end (its client resumes)
+CATCH_UP = "_catch_up"   # tells a stream to replay from the database what it may have missed
+# Event ids are given at insert and several processes commit and publish in their own
+# order, so an event can arrive after one with a higher id (and during a Redis outage a
+# stream sees only its own process's events): the replay after an outage looks this many
+# ids back (never before the stream opened); a stream drops the ids it has sent.
+LOOKBACK_IDS = 500
 
 
 class SeenIds:
@@ -101,13 +106,21 @@ class Broadcaster:
         listening). True if Redis took it and someone (our listener, normally) listens."""
         if self._redis is None:
             return False
-        try:
-            receivers = self._redis.publish(CHANNEL + event["shop_id"],
-                                            json.dumps(event, ensure_ascii=False))
-        except redis.RedisError as e:
-            logger.warning("live updates through Redis failed (%s); this process only", e)
-            return False
-        return bool(receivers)
+        payload = json.dumps(event, ensure_ascii=False)
+        for attempt in (1, 2):
+            try:
+                return bool(self._redis.publish(CHANNEL + event["shop_id"], payload))
+            except redis.ConnectionError as e:
+                # after a Redis restart the pooled connection is dead; the pool opens a new
+                # one on the second try. Without it the other processes, already listening
+                # again (and caught up), would never see this event.
+                if attempt == 2:
+                    logger.warning("live updates through Redis failed (%s); this process only",
+                                   e)
+            except redis.RedisError as e:
+                logger.warning("live updates through Redis failed (%s); this process only", e)
+                return False
+        return False
 
     def _hand_over(self, event: Event) -> None:
         """Deliver on the event loop that owns the queues, from whichever thread we are on."""
@@ -176,6 +189,7 @@ class Broadcaster:
                     seen.add(event["event_id"])
                     yield sse(event)
                 latest = missed[-1]["event_id"] if missed else last_event_id
+            floor = latest  # the client has everything up to here
             yield f"event: ready\ndata: {json.dumps({'last_event_id': latest})}\n\n"
             while True:
                 try:
@@ -185,6 +199,16 @@ class Broadcaster:
                     continue
                 if event is _END:
                     return
+                if event.get("type") == CATCH_UP:  # Redis is back: what did we miss?
+                    missed, truncated = await asyncio.to_thread(
+                        live_log.since, shop_id, max(floor, event["after"] - LOOKBACK_IDS))
+                    if truncated:
+                        yield "event: reset\ndata: {}\n\n"
+                    for replayed in missed:
+                        if replayed["event_id"] not in seen:
+                            seen.add(replayed["event_id"])
+                            yield sse(replayed)
+                    continue
                 event_id = event.get("event_id")
                 if event_id is not None:
                     if event_id in seen:
@@ -262,24 +286,19 @@ class Broadcaster:
         self.deliver(event)
 
     async def _subscribed_again(self) -> None:
-        """Confirmed: from now on Redis delivers. Then replay what other processes
-        published while we were not listening (the streams drop ids they have sent)."""
+        """Confirmed: from now on Redis delivers. Then each open stream replays from the
+        database what other processes published while we were not listening (itself, so
+        a long outage does not overflow its queue; it drops the ids it has sent)."""
         self.subscribed = True
-        shops = [shop for shop, queues in self._queues.items() if queues]
+        after = self._redis_high
         try:
-            missed = await asyncio.to_thread(live_log.since_for_shops, shops, self._redis_high,
-                                             CATCH_UP_LIMIT)
+            self._redis_high = max(after, await asyncio.to_thread(live_log.latest_id))
         except Exception as e:
-            logger.warning("live updates: could not replay missed events (%s)", e)
-            return
-        if len(missed) > CATCH_UP_LIMIT:  # too many: the streams end, their clients resume
-            self._redis_high = max(self._redis_high, missed[-1]["event_id"])
-            for shop in shops:
-                for queue in list(self._queues[shop]):
+            logger.warning("live updates: could not read the log (%s)", e)
+        marker = {"type": CATCH_UP, "after": after}
+        for queues in list(self._queues.values()):
+            for queue in list(queues):
+                if queue.full():
                     self._end(queue)
-            return
-        for event in missed:
-            self._from_redis(event)
-        if missed:
-            logger.info("live updates: replayed %d events missed during a Redis outage",
-                        len(missed))
+                else:
+                    queue.put_nowait(marker)

@@ -50,17 +50,6 @@ def since(shop_id: str, after: int, limit: int = REPLAY_LIMIT) -> Tuple[List[Eve
     return _rows_to_events(reversed(rows[:limit])), truncated
 
 
-def since_for_shops(shops: List[str], after: int, limit: int) -> List[Event]:
-    """Events of any of ``shops`` with id > ``after``, oldest first, at most ``limit + 1``."""
-    if not shops:
-        return []
-    with sessions()() as session:
-        rows = session.execute(
-            select(LiveEvent).where(LiveEvent.shop_id.in_(shops), LiveEvent.id > after)
-            .order_by(LiveEvent.id).limit(limit + 1)).scalars().all()
-    return _rows_to_events(rows)
-
-
 def latest_id(shop_id: Optional[str] = None) -> int:
     """The newest event id (of one shop, or of all), 0 when there is none."""
     with sessions()() as session:

@@ -10,7 +10,7 @@ import threading
 from typing import Any, Dict, List
 
 from bot.assist import live_log
-from bot.assist.live import Broadcaster
+from bot.assist.live import QUEUE_SIZE, Broadcaster
 from bot.processes import Process, free_port
 from bot.store import runtime
 from bot.store.service_models import LiveEvent
@@ -186,6 +186,40 @@ def test_events_published_during_a_redis_restart_reach_every_stream_once(
     for seen in (seen_a, seen_b):
         ids = [e["event_id"] for e in events(seen)]
         assert sorted(ids) == sorted(sent) and len(ids) == len(set(ids))
+
+
+def test_more_events_than_a_stream_queue_holds_during_an_outage_all_arrive(
+        redis: Process, database_url: str) -> None:
+    """A long outage: process A publishes more than a stream's queue holds (found by the
+    soak test: the replay used to overflow B's queue and end its stream); B's stream,
+    which never ended, gets every one of them once, and B's own too."""
+    async def scenario() -> tuple:
+        worker_a, worker_b = Broadcaster(redis.url), Broadcaster(redis.url)  # type: ignore[attr-defined]
+        await worker_a.start()
+        await worker_b.start()
+        assert await worker_a.wait_subscribed() and await worker_b.wait_subscribed()
+        seen_b: List[str] = []
+        task = collect(worker_b, "wuhan", seen_b)
+        await until(lambda: len(seen_b) == 2)
+        await asyncio.to_thread(redis.stop)
+        await until(lambda: not worker_a.subscribed and not worker_b.subscribed)
+        sent = [worker_a.publish("wuhan", "message", {"text": f"during {i}"})["event_id"]
+                for i in range(QUEUE_SIZE + 60)]
+        sent.append(worker_b.publish("wuhan", "message", {"text": "b's own"})["event_id"])
+        await asyncio.to_thread(redis.start)
+        assert await worker_b.wait_subscribed()
+        await until(lambda: len(events(seen_b)) >= len(sent), timeout=20)
+        await asyncio.sleep(0.5)
+        ended = task.done()
+        task.cancel()
+        await worker_a.stop()
+        await worker_b.stop()
+        return sent, seen_b, ended
+
+    sent, seen_b, ended = asyncio.run(scenario())
+    ids = [e["event_id"] for e in events(seen_b)]
+    assert not ended, "the stream was ended"
+    assert sorted(ids) == sorted(sent) and len(ids) == len(set(ids))
 
 
 def test_old_live_events_are_pruned(database_url: str) -> None:
