@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10.13 2>/dev/null) && echo $$p/bin/pyth
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/jieba/*.txt bot/nlu/*.py)
 
-.PHONY: help setup train run redis chat parse demo-data system-packages test test-fast retrain eval eval-conversations pii-eval compare bench bench-service lint clean
+.PHONY: help setup train run redis chat parse demo-data system-packages test test-fast retrain eval eval-conversations pii-eval compare bench bench-service cluster soak lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -89,8 +89,14 @@ bench: $(MODEL) ## Parse latency, throughput, training time and memory, as a tab
 bench-service: $(MODEL) system-packages ## End-to-end API latency (1 and 8 clients) and turn 1 vs turn 50
 	$(PY) bench/service_bench.py
 
+cluster: $(MODEL) system-packages ## N API processes (WORKERS=, default 3) behind HAProxy on their own PostgreSQL and Redis (deploy/)
+	$(PY) -m deploy.cluster --workers $(or $(WORKERS),3)
+
+soak: $(MODEL) system-packages ## Soak and fault test through HAProxy (SOAK_CLIENTS=16, SOAK_CONVERSATIONS=200 each): a process killed, Redis restarted; results/soak.json
+	SOAK=1 $(PY) -m pytest -q -s tests/deploy/test_soak.py
+
 lint: $(VENV)/.installed ## ruff
-	$(VENV)/bin/ruff check bot actions api tests bench scripts
+	$(VENV)/bin/ruff check bot actions api tests bench scripts deploy
 
 clean: ## Remove models, results and the embedded database (keeps .venv)
 	rm -rf models results .rasa var
