@@ -94,8 +94,8 @@ def resolve(text: str, intent: str, confidence: float, ranking: List[Dict[str, A
     own = _subtopic_under(subtopics, intent)
     fresh = Followup(intent, own.get("name") if own else None, list(entities))
     previous = slots.get("topic")
-    if not previous:
-        return fresh
+    if not previous or not is_meaningful(content(text)):
+        return fresh  # nothing before, or nothing here to continue it with (😤😤, blanks)
     carried = dict(slots.get("topic_entities") or {})
     reason = slots.get("reason")
     short = len(content(text)) <= SHORT
@@ -118,7 +118,7 @@ def resolve(text: str, intent: str, confidence: float, ranking: List[Dict[str, A
             # a related topic lower in the ranking, or the previous topic itself
             ranked = [t for t in related if _ranked(ranking, t) >= RELATED_FLOOR]
             choice = max(ranked, key=lambda t: _ranked(ranking, t)) if ranked else None
-        if choice is None and (ellipsis or intent == FALLBACK and is_meaningful(content(text))):
+        if choice is None and (ellipsis or intent == FALLBACK):
             choice = previous  # 就最近买的那个 / 我脚背有点高: not understood alone, so the topic goes on
         if choice is not None:
             under = _subtopic_under(subtopics, choice)

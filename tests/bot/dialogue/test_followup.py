@@ -143,6 +143,9 @@ def test_how_long_for_photos_after_a_complaint_is_the_photo_rule() -> None:
 
 def test_an_emoji_or_invisible_only_message_does_not_continue_the_topic() -> None:
     for text in ("😤😤", "\u200b\u200b"):
-        turn, _ = after(FEE_XINJIANG, parse(text, "nlu_fallback", 0.3,
-                                            ranking=[("nlu_fallback", 0.3), ("greet", 0.2)]))
-        assert turn.intent == "nlu_fallback" and turn.note is None, text
+        # even when a topic related to the previous one is in the ranking (found trying the
+        # chat window: 😤😤 after a return question was answered as a quality complaint)
+        for ranking in ([("nlu_fallback", 0.3), ("greet", 0.2)],
+                        [("nlu_fallback", 0.3), ("shipping_query", 0.25)]):
+            turn, _ = after(FEE_XINJIANG, parse(text, "nlu_fallback", 0.3, ranking=ranking))
+            assert turn.intent == "nlu_fallback" and turn.note is None, (text, ranking)
