@@ -10,7 +10,7 @@ buyers' data.
 from __future__ import annotations
 
 import json
-from typing import AsyncIterator, Optional
+from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -27,8 +27,8 @@ from api.deps import (
     bearer,
     client_ip,
 )
+from api.routes.messages import announce
 from bot.assist.ingest import ingest
-from bot.assist.views import message_view, reply_view
 from bot.channels.chat import (
     authenticate,
     history,
@@ -88,13 +88,7 @@ def post_message(shop_id: ShopId, body: ChatMessageIn, request: Request, session
                     f"web-{digest(chat.conversation_external_id)[:12]}-{body.client_message_id}",
                     body.text, chat.buyer_id,
                     clock(), degraded=live.problem(), item_id=body.item_id, channel="web")
-    if result.created:  # the agents' console sees it live, suggestions and all
-        view = {"message": message_view(result.message),
-                "auto_reply": reply_view(result.auto_reply) if result.auto_reply else None,
-                "duplicate": False}
-        live.publish(shop_id, "message", view)
-        if result.auto_reply is not None:
-            live.publish(shop_id, "reply", view["auto_reply"])
+    announce(live, shop_id, result)  # the agents' console sees it live, suggestions and all
     out = {"message": public_message(result.message),
            "auto_reply": public_reply(result.auto_reply) if result.auto_reply else None,
            "duplicate": not result.created}
@@ -122,22 +116,12 @@ def stream(shop_id: ShopId, request: Request, session: SessionDep, clock: ClockD
     conversation = chat.conversation_external_id
     session.close()  # the stream may stay open for hours
 
-    async def replies() -> AsyncIterator[str]:
-        async for chunk in live.stream(shop_id):
-            if chunk.startswith(":"):  # connected, heartbeats
-                yield chunk
-                continue
-            fields = dict(line.split(": ", 1) for line in chunk.strip().split("\n")
-                          if ": " in line)
-            if fields.get("event") == "ready":
-                yield "event: ready\ndata: {}\n\n"
-            if fields.get("event") != "reply":
-                continue
-            data = json.loads(fields.get("data") or "{}")
-            if data.get("conversation_id") != conversation:
-                continue
-            public = {"id": f"r-{data['id']}", "text": data["text"], "at": data["sent_at"]}
-            yield f"event: reply\ndata: {json.dumps(public, ensure_ascii=False)}\n\n"
+    def reply_only(event: Dict[str, Any]) -> Optional[str]:
+        """Replies sent in this buyer's conversation, as the buyer may see them."""
+        if event.get("type") != "reply" or event.get("conversation_id") != conversation:
+            return None
+        public = {"id": f"r-{event['id']}", "text": event["text"], "at": event["sent_at"]}
+        return f"event: reply\ndata: {json.dumps(public, ensure_ascii=False)}\n\n"
 
-    return StreamingResponse(replies(), media_type="text/event-stream",
+    return StreamingResponse(live.stream(shop_id, view=reply_only), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -14,9 +14,9 @@ from typing_extensions import Annotated
 
 from api.channel_schemas import HookAccepted, HookMessage, ReplyDelivery
 from api.deps import AssistantDep, BroadcasterDep, ClockDep, SessionDep, ShopId
+from api.routes.messages import announce
 from bot.assist.errors import InvalidInput
 from bot.assist.ingest import ingest
-from bot.assist.views import message_view, reply_view
 from bot.channels.inbound import accept_signed
 
 router = APIRouter(prefix="/hooks", tags=["webhook channel"])
@@ -60,13 +60,8 @@ def hook_message(shop_id: ShopId, request: Request, session: SessionDep, clock: 
                     degraded=live.problem(),
                     item_id=message.metadata.item_id if message.metadata else None,
                     channel="webhook")
+    announce(live, shop_id, result)  # the agents' console sees it live, suggestions and all
     auto = result.auto_reply
-    if result.created:
-        view = {"message": message_view(result.message),
-                "auto_reply": reply_view(auto) if auto else None, "duplicate": False}
-        live.publish(shop_id, "message", view)
-        if auto is not None:
-            live.publish(shop_id, "reply", view["auto_reply"])
     out = HookAccepted(message_id=result.message.id, conversation_id=message.conversation_id,
                        duplicate=not result.created,
                        auto_reply={"reply_id": auto.id, "text": auto.text,

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any, Dict
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import AssistantDep, BroadcasterDep, ClockDep, ConversationId, SessionDep, ShopDep
 from api.schemas import IncomingMessage
-from bot.assist.ingest import ingest
+from bot.assist.ingest import Ingested, ingest
+from bot.assist.live import Broadcaster
 from bot.assist.views import message_view, reply_view
 
 router = APIRouter(tags=["messages"])
+
+
+def announce(live: Broadcaster, shop_id: str, result: Ingested) -> Dict[str, Any]:
+    """The agents' view of an ingested message; a new one (and its auto-reply) goes out
+    live to the shop's consoles, whichever channel it came in by."""
+    view = {"message": message_view(result.message),
+            "auto_reply": reply_view(result.auto_reply) if result.auto_reply else None,
+            "duplicate": not result.created}
+    if result.created:
+        live.publish(shop_id, "message", view)
+        if result.auto_reply is not None:
+            live.publish(shop_id, "reply", view["auto_reply"])
+    return view
 
 
 @router.post("/shops/{shop_id}/conversations/{conversation_id}/messages", status_code=201,
@@ -29,12 +45,6 @@ def post_message(body: IncomingMessage, shop_id: ShopDep, conversation_id: Conve
     result = ingest(session, assistant, shop_id, conversation_id, body.client_message_id,
                     body.text, body.buyer_id, clock(), degraded=live.problem(),
                     item_id=body.metadata.item_id if body.metadata else None)
-    view = {"message": message_view(result.message),
-            "auto_reply": reply_view(result.auto_reply) if result.auto_reply else None,
-            "duplicate": not result.created}
-    if result.created:
-        live.publish(shop_id, "message", view)
-        if result.auto_reply is not None:
-            live.publish(shop_id, "reply", view["auto_reply"])
+    view = announce(live, shop_id, result)
     # the view is plain JSON already: skip FastAPI's generic encoder on the hot path
     return JSONResponse(view, status_code=201 if result.created else 200)

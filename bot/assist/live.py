@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections import defaultdict, deque
-from typing import Any, AsyncIterator, Deque, Dict, Optional, Set
+from typing import Any, AsyncIterator, Callable, Deque, Dict, Optional, Set
 
 import redis
 import redis.asyncio as aioredis
@@ -61,9 +61,12 @@ class SeenIds:
         return event_id in self._ids
 
 
-def sse(event: Event) -> str:
+def sse(event: Event) -> Optional[str]:
     head = f"id: {event['event_id']}\n" if event.get("event_id") is not None else ""
     return f"{head}event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+View = Callable[[Event], Optional[str]]
 
 
 class Broadcaster:
@@ -168,10 +171,11 @@ class Broadcaster:
         queue.put_nowait(_END)
 
     async def stream(self, shop_id: str, last_event_id: Optional[int] = None,
-                     heartbeat: float = 15.0) -> AsyncIterator[str]:
+                     heartbeat: float = 15.0, view: View = sse) -> AsyncIterator[str]:
         """Server-sent events for one shop: with ``last_event_id``, first the stored events
         after it; then a ``ready`` event (with the newest id); then live ones, each id once;
-        a comment line as heartbeat."""
+        a comment line as heartbeat. ``view`` writes an event out (None: not for this
+        stream); with another view than the agents' the ready event carries no id."""
         self._loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
         self._queues[shop_id].add(queue)  # before reading the log: nothing falls in between
@@ -187,10 +191,13 @@ class Broadcaster:
                     yield "event: reset\ndata: {}\n\n"
                 for event in missed:
                     seen.add(event["event_id"])
-                    yield sse(event)
+                    out = view(event)
+                    if out:
+                        yield out
                 latest = missed[-1]["event_id"] if missed else last_event_id
             floor = latest  # the client has everything up to here
-            yield f"event: ready\ndata: {json.dumps({'last_event_id': latest})}\n\n"
+            ready = {"last_event_id": latest} if view is sse else {}
+            yield f"event: ready\ndata: {json.dumps(ready)}\n\n"
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), heartbeat)
@@ -207,14 +214,18 @@ class Broadcaster:
                     for replayed in missed:
                         if replayed["event_id"] not in seen:
                             seen.add(replayed["event_id"])
-                            yield sse(replayed)
+                            out = view(replayed)
+                            if out:
+                                yield out
                     continue
                 event_id = event.get("event_id")
                 if event_id is not None:
                     if event_id in seen:
                         continue
                     seen.add(event_id)
-                yield sse(event)
+                out = view(event)
+                if out:
+                    yield out
         finally:
             self._queues[shop_id].discard(queue)
 
