@@ -94,8 +94,10 @@ def resolve(text: str, intent: str, confidence: float, ranking: List[Dict[str, A
     own = _subtopic_under(subtopics, intent)
     fresh = Followup(intent, own.get("name") if own else None, list(entities))
     previous = slots.get("topic")
-    if not previous or not is_meaningful(content(text)):
-        return fresh  # nothing before, or nothing here to continue it with (😤😤, blanks)
+    if not previous or (text and not is_meaningful(content(text))):
+        # nothing before, or nothing here to continue it with (😤😤, blanks); "" is the
+        # caller's "no text to judge" (a bare order number answering "which order?")
+        return fresh
     carried = dict(slots.get("topic_entities") or {})
     reason = slots.get("reason")
     short = len(content(text)) <= SHORT
